@@ -1,0 +1,174 @@
+"""Rebuild readable structure from text that was extracted from a PDF.
+
+Extraction leaves lines broken mid-sentence (often with blank lines between the halves), words
+hyphenated across lines, headers and page numbers repeated on every page, and table cells one per
+line. :func:`blocks` turns such text into paragraphs, numbered headings and table rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.text import STOPWORDS
+
+__all__ = ["Block", "blocks", "drop_furniture"]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "heading", "paragraph", "item" (list item) or "row" (table row)
+    text: str
+    level: int = 0  # heading depth: "5." is 1, "5.1." is 2
+    page: int | None = None
+
+
+_ITEM = re.compile(r"^\s*(?:[-•*▪◦–]|\(?[a-z]\))\s+")
+_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
+_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:p(?:agina|age)?\.?\s*)?\d{1,3}(?:\s*(?:/|van|of|sur)\s*\d{1,3})?(?:\s*-)?\s*$", re.I)
+_ROW_START = re.compile(r"^\s*(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}\s*[-–]|(?:19|20)\d{2}\s*$)")
+_SHORT = 45
+_FUNCTION_WORDS = frozenset().union(*STOPWORDS.values())
+
+
+def drop_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Remove lines that repeat on most pages (running headers, footers) and bare page numbers."""
+    if len(pages) >= 3:
+        seen = Counter(line.strip() for page in pages for line in set(page) if line.strip())
+        repeated = {line for line, n in seen.items() if n >= max(3, len(pages) // 2) and len(line) < 100}
+    else:
+        repeated = set()
+    return [
+        [line for line in page if line.strip() not in repeated and not _PAGE_NUMBER.match(line)]
+        for page in pages
+    ]
+
+
+def _is_heading(text: str) -> tuple[bool, int]:
+    match = _NUMBERED.match(text)
+    if not match or len(text) > 160 or _SENTENCE_END.search(text) or text.endswith("?"):
+        return False, 0
+    number, rest = match.groups()
+    if not rest[:1].isupper():
+        return False, 0
+    return True, number.count(".") + 1
+
+
+def _dangling(text: str) -> bool:
+    """A line that cannot end a paragraph: it ends on a comma, a dash or a function word."""
+    text = text.rstrip()
+    last = text.split()[-1].casefold() if text.split() else ""
+    return text.endswith((",", "–", "-")) or last in _FUNCTION_WORDS
+
+
+def _continues_after_gap(current: str, line: str) -> bool:
+    """Across a blank line, a sentence goes on when the next line starts in lower case or a digit."""
+    first = line.lstrip()[:1]
+    return first.islower() or first.isdigit() or _dangling(current)
+
+
+def _join(left: str, right: str) -> str:
+    """Join two pieces of one sentence, undoing end-of-line hyphenation ("beleids-\nvoering")."""
+    left = left.rstrip()
+    right = right.strip()
+    if re.search(r"[a-zà-ÿ]-$", left) and right[:1].islower():
+        return left[:-1] + right
+    return f"{left} {right}" if left else right
+
+
+def _table_regions(lines: list[str]) -> set[int]:
+    """Indices of lines inside runs of many short lines: table cells one per line."""
+    inside: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*lines, "x" * 200]):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if len(stripped) <= _SHORT and not _ITEM.match(stripped):
+            run.append(i)
+            continue
+        if len(run) >= 8 and sum(bool(_ROW_START.match(lines[j])) for j in run) >= 2:
+            inside.update(run)
+        run = []
+    return inside
+
+
+def _table_blocks(lines: list[str], page: int | None) -> list[Block]:
+    rows: list[list[str]] = [[]]
+    for line in lines:
+        cell = " ".join(line.split())
+        if _ROW_START.match(cell) and rows[-1] and not rows[-1][-1].endswith(("-", "–")):
+            rows.append([])
+        if rows[-1] and rows[-1][-1].endswith(("-", "–")):
+            rows[-1][-1] = f"{rows[-1][-1]} {cell}"
+        else:
+            rows[-1].append(cell)
+    out = []
+    for k, row in enumerate(r for r in rows if r):
+        # the header's cells were wrapped word by word: read them as one line of text
+        text = " ".join(row) if k == 0 and not _ROW_START.match(row[0]) else " · ".join(row)
+        out.append(Block("row", text, page=page))
+    return out
+
+
+def blocks(text: str | Iterable[str], page: int | None = None) -> list[Block]:
+    """Paragraphs, headings, list items and table rows of PDF-extracted text (one page or many)."""
+    lines = text.splitlines() if isinstance(text, str) else list(text)
+    table = _table_regions(lines)
+    out: list[Block] = []
+    current: str = ""
+    kind = "paragraph"
+    blank_since = False
+    pending_table: list[str] = []
+
+    def flush() -> None:
+        nonlocal current, kind
+        if current.strip():
+            is_heading, level = _is_heading(current) if kind == "paragraph" else (False, 0)
+            if is_heading:
+                out.append(Block("heading", " ".join(current.split()), level, page))
+            else:
+                out.append(Block(kind, " ".join(current.split()), 0, page))
+        current, kind = "", "paragraph"
+
+    for i, raw in enumerate(lines):
+        line = raw.rstrip()
+        if i in table:
+            if not pending_table:
+                flush()
+            pending_table.append(line)
+            continue
+        if not line.strip():
+            blank_since = True
+            continue
+        if pending_table:
+            out.extend(_table_blocks(pending_table, page))
+            pending_table = []
+        if not line.strip():
+            blank_since = True
+            continue
+        starts_item = bool(_ITEM.match(line))
+        number = _NUMBERED.match(line)
+        starts_number = bool(number and number.group(2)[:1].isupper()) and not current.rstrip().endswith(("–", "-"))
+        continues = (
+            current
+            and not starts_item
+            and not starts_number
+            and not _SENTENCE_END.search(current)
+            and (not blank_since or _continues_after_gap(current, line))
+        )
+        continues_item = kind == "item" and not blank_since and not starts_item and not starts_number
+        if continues or continues_item:
+            current = _join(current, line)
+        else:
+            flush()
+            kind = "item" if starts_item else "paragraph"
+            current = line.strip()
+        blank_since = False
+    if pending_table:
+        out.extend(_table_blocks(pending_table, page))
+    flush()
+    return out

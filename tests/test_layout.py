@@ -1,0 +1,31 @@
+from ingest.layout import blocks, drop_furniture
+
+from tests.conftest import CORPUS
+
+ICDO = CORPUS / "icdo-werkgroep-duurzame-overheidsopdrachten-activiteiten-2021.txt"
+
+
+def test_broken_lines_are_joined_across_blank_lines():
+    text = "De werkgroep heeft verzorgd. In het \n\nbijzonder kan verwezen worden naar: \n"
+    assert [b.text for b in blocks(text)] == ["De werkgroep heeft verzorgd. In het bijzonder kan verwezen worden naar:"]
+
+
+def test_hyphenated_words_are_rejoined():
+    assert blocks("de beleids-\nvoering van de overheid.")[0].text == "de beleidsvoering van de overheid."
+
+
+def test_numbered_headings_get_levels():
+    found = [(b.kind, b.level, b.text) for b in blocks(ICDO.read_text(encoding="utf-8")) if b.kind == "heading"]
+    assert ("heading", 1, "4. Afstemming ICDO werkgroep duurzame overheidsopdrachten en de werkgroep Farm to Fork") in found
+    assert ("heading", 2, "5.1. Belgische Buyer Group") in found
+
+
+def test_table_cells_become_rows():
+    rows = [b.text for b in blocks(ICDO.read_text(encoding="utf-8")) if b.kind == "row"]
+    assert "1/12/2020 – 1/12/2021 · 6272 30% 4208 3:46 5:20" in rows
+    assert rows[0].startswith("Periode Aantal sessies vanuit België")
+
+
+def test_repeated_headers_and_page_numbers_are_dropped():
+    pages = [["Jaarverslag 2021", f"tekst van pagina {n}.", str(n)] for n in range(1, 5)]
+    assert drop_furniture(pages) == [[f"tekst van pagina {n}."] for n in range(1, 5)]

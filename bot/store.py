@@ -1,0 +1,289 @@
+"""The index on disk: one directory per published version and a pointer to the current one.
+
+    <index>/CURRENT                    name of the current version (replaced atomically)
+    <index>/versions/<version>/
+        manifest.json                  embedding models and dimensions, counts, crawl time
+        chunks.sqlite                  documents (with crawl state), chunks, sentences, vocabulary
+        dense-<n>.faiss                one flat inner-product index per embedding model
+        report.json                    the ingest report that made this version
+
+A version is written completely under a temporary name, fsynced, renamed into place, and only
+then does CURRENT point at it; a reader therefore sees a whole version, old or new. Nothing is
+pickled: vectors go through ``faiss.write_index``, everything else is JSON or SQLite.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from bot.errors import IndexCorrupt, IndexMissing, IngestError
+from bot.types import Chunk
+
+__all__ = [
+    "FORMAT",
+    "IndexFiles",
+    "Manifest",
+    "current_version",
+    "ingest_lock",
+    "list_versions",
+    "new_version_dir",
+    "open_db",
+    "publish",
+    "read_manifest",
+    "read_report",
+    "read_vectors",
+    "resolve_version",
+    "write_vectors",
+]
+
+FORMAT = 1
+
+SCHEMA = """
+CREATE TABLE documents (
+    source TEXT PRIMARY KEY, title TEXT, url TEXT, language TEXT, modified TEXT,
+    content_hash TEXT, etag TEXT, last_modified TEXT, fetched_at TEXT, alternates TEXT, root TEXT
+);
+CREATE TABLE chunks (
+    row INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL, title TEXT, section TEXT,
+    page INTEGER, language TEXT, text TEXT NOT NULL, position INTEGER, url TEXT, modified TEXT, terms TEXT
+);
+CREATE INDEX chunks_source ON chunks(source);
+CREATE TABLE sentences (
+    chunk_row INTEGER NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB,
+    PRIMARY KEY (chunk_row, idx)
+);
+CREATE TABLE vocabulary (word TEXT PRIMARY KEY, vector BLOB NOT NULL);
+"""
+
+
+@dataclass
+class Manifest:
+    version: str
+    embeddings: str
+    models: list[dict[str, Any]]  # [{name, dim, file}]
+    sentence_model: str
+    created: str
+    crawled_at: str
+    counts: dict[str, int] = field(default_factory=dict)
+    format: int = FORMAT
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class IndexFiles:
+    root: Path  # the index directory
+    version: str
+
+    @property
+    def dir(self) -> Path:
+        return self.root / "versions" / self.version
+
+    @property
+    def db(self) -> Path:
+        return self.dir / "chunks.sqlite"
+
+    @property
+    def manifest(self) -> Path:
+        return self.dir / "manifest.json"
+
+    @property
+    def report(self) -> Path:
+        return self.dir / "report.json"
+
+    def dense(self, n: int) -> Path:
+        return self.dir / f"dense-{n}.faiss"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def current_version(root: Path) -> str | None:
+    try:
+        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+def list_versions(root: Path) -> list[str]:
+    """Published versions, oldest first."""
+    folder = root / "versions"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def resolve_version(root: Path, version: str = "") -> IndexFiles:
+    """The files of ``version`` (default: the current one), or a clear error."""
+    root = Path(root)
+    chosen = version or current_version(root)
+    if not chosen:
+        raise IndexMissing(f"There is no index in {root} yet: run `gidsbot ingest` first.")
+    files = IndexFiles(root, chosen)
+    if not files.manifest.is_file():
+        if version:
+            known = ", ".join(list_versions(root)) or "none"
+            raise IndexMissing(f"Index version {version!r} does not exist in {root} (versions: {known}).")
+        raise IndexCorrupt(f"The current index version {chosen!r} in {root} is incomplete: run `gidsbot ingest`.")
+    return files
+
+
+def read_manifest(files: IndexFiles) -> Manifest:
+    try:
+        data = json.loads(files.manifest.read_text(encoding="utf-8"))
+        manifest = Manifest.from_json(data)
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexCorrupt(f"Cannot read {files.manifest}: {exc}") from exc
+    if manifest.format != FORMAT:
+        raise IndexCorrupt(
+            f"The index in {files.root} has format {manifest.format}; this gidsbot reads format {FORMAT}. "
+            "Rebuild it with `gidsbot ingest --rebuild`."
+        )
+    return manifest
+
+
+def read_report(files: IndexFiles) -> dict[str, Any]:
+    try:
+        return dict(json.loads(files.report.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+def open_db(path: Path, readonly: bool = True) -> sqlite3.Connection:
+    if readonly:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def chunk_from_row(row: sqlite3.Row) -> Chunk:
+    return Chunk(
+        id=row["id"],
+        source=row["source"],
+        title=row["title"] or "",
+        section=row["section"] or "",
+        page=row["page"],
+        language=row["language"] or "",
+        text=row["text"],
+        position=row["position"] or 0,
+        url=row["url"] or "",
+        modified=row["modified"] or "",
+    )
+
+
+def read_vectors(path: Path) -> np.ndarray:
+    """All vectors of a flat FAISS index, row by row."""
+    try:
+        index = faiss.read_index(str(path))
+    except RuntimeError as exc:
+        raise IndexCorrupt(f"Cannot read vectors {path}: {exc}") from exc
+    if index.ntotal == 0:
+        return np.zeros((0, index.d), np.float32)
+    return index.reconstruct_n(0, index.ntotal)
+
+
+def write_vectors(path: Path, vectors: np.ndarray, dim: int) -> None:
+    index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(index, str(path))
+
+
+def new_version_dir(root: Path) -> IndexFiles:
+    """A fresh, hidden folder to write a version into; :func:`publish` makes it visible."""
+    # names sort in time order: pruning and `gidsbot index list` rely on it
+    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S-%fZ")
+    while (root / "versions" / version).exists():
+        version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S-%fZ")
+    staging = IndexFiles(root, "." + version)
+    staging.dir.mkdir(parents=True)
+    with open_db(staging.db, readonly=False) as connection:
+        connection.executescript(SCHEMA)
+    return staging
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def publish(staging: IndexFiles, keep: int = 5, pinned: str = "") -> IndexFiles:
+    """Make a fully written staging version current, atomically; prune old versions beyond ``keep``."""
+    _fsync_tree(staging.dir)
+    final = IndexFiles(staging.root, staging.version.lstrip("."))
+    staging.dir.rename(final.dir)
+    _fsync_dir(final.dir.parent)
+    set_current(final.root, final.version)
+    prune(final.root, keep=keep, protect={final.version, pinned})
+    return final
+
+
+def set_current(root: Path, version: str) -> None:
+    if not (root / "versions" / version / "manifest.json").is_file():
+        known = ", ".join(list_versions(root)) or "none"
+        raise IndexMissing(f"Index version {version!r} does not exist in {root} (versions: {known}).")
+    pointer = root / "CURRENT.tmp"
+    with open(pointer, "w", encoding="utf-8") as handle:
+        handle.write(version + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(pointer, root / "CURRENT")
+    _fsync_dir(root)
+
+
+def prune(root: Path, keep: int, protect: set[str]) -> None:
+    versions = list_versions(root)
+    for version in versions[: max(0, len(versions) - max(keep, 1))]:
+        if version not in protect:
+            shutil.rmtree(root / "versions" / version, ignore_errors=True)
+    for leftover in (root / "versions").glob(".*"):  # staging folders of interrupted runs
+        if leftover.is_dir():
+            with contextlib.suppress(OSError):
+                shutil.rmtree(leftover)
+
+
+@contextlib.contextmanager
+def ingest_lock(root: Path) -> Iterator[None]:
+    """One ingestion at a time per index directory."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IngestError(f"Another ingestion is writing {root}; wait for it to finish.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,168 @@
+"""Language-aware text tools: accent folding, stop words, stemming, sentences, language detection.
+
+Used by ingestion (terms for BM25, chunk language) and by answering (the same terms for the
+question, the question's language, the sentences of a passage), so both sides agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+__all__ = [
+    "LANGUAGES",
+    "STOPWORDS",
+    "detect_language",
+    "fold",
+    "sentences",
+    "terms",
+    "words",
+]
+
+LANGUAGES = ("nl", "fr", "en")
+
+# Function words that carry no topic. Without them, French "de/la" would match Dutch text in BM25
+# (FACTS.md). Folded (no accents), since terms are compared folded.
+_STOP = {
+    "nl": """aan al alle alleen als altijd ander andere anders ben bij bijvoorbeeld binnen dan dat de deze
+        die dit doch doen door dus een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij
+        hoe hoeveel hun ik in is ja je kan kon kunnen maar me meer men met mij mijn moet na naar niet niets nog
+        nu of om omdat onder ons ook op over reeds te tegen toch toen tot u uit uw van veel voor waar waarom
+        wanneer want was wat we wel welk welke werd wie wij wil worden wordt zal ze zei zelf zich zij zijn zo
+        zonder zou zouden er hun jullie moeten mogen kunt zullen werden waren wordt over tussen via hoe
+        daar deze dergelijke sinds tijdens per elk elke iets iemand graag even nog eerst""",
+    "fr": """a afin ai aie alors au aucun aussi autre aux avec avoir avait avez ayant ce ceci cela celle celui
+        ces cet cette chaque comme comment dans de des depuis devrait doit donc dont du elle elles en encore
+        est et etaient etait ete etre eu fait faut il ils je la le les leur leurs lui mais me meme mes moi
+        mon ne ni nos notre nous on ont ou par pas peu peut plus pour pourquoi qu quand que quel quelle
+        quelles quels qui sa sans se ses si son sont sous sur ta te tes toi ton tous tout toute toutes tres
+        tu un une vos votre vous y lors quoi combien entre chez via selon ces cela ceux dois doivent
+        puis puisque sera seront etc""",
+    "en": """a about above after all also am an and any are as at be been before being below between both
+        but by can could did do does doing down during each few for from further had has have having he her
+        here hers him his how i if in into is it its itself just me more most my no nor not now of off on
+        once only or other our out over own same she should so some such than that the their them then there
+        these they this those through to too under until up very was we were what when where which while who
+        whom why will with would you your yours""",
+}
+STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, words in _STOP.items()}
+_ALL_STOP = frozenset().union(*STOPWORDS.values())
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+_STEMMER_NAMES = {"nl": "dutch_porter", "fr": "french", "en": "english"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Efficiëntie' -> 'efficientie'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Folded words; elisions split off (l'achat -> achat)."""
+    out: list[str] = []
+    for match in _WORD.finditer(fold(text)):
+        word = match.group().replace("’", "'")
+        if "'" in word:
+            head, _, tail = word.partition("'")
+            if len(head) <= 2:  # l', d', qu', j'
+                word = tail
+        out.extend(part for part in word.split("-") if part)
+    return out
+
+
+@cache
+def _stemmer(language: str):  # type: ignore[no-untyped-def]
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(_STEMMER_NAMES.get(language, "dutch"))
+
+
+def terms(text: str, language: str = "") -> list[str]:
+    """The searchable terms of a text: folded words, stop words of all three languages dropped, stemmed.
+
+    Stop words of every language are dropped because questions and pages mix languages; the
+    stemmer is that of the text's language (Dutch when unknown: most of the guide is Dutch).
+    """
+    stem = _stemmer(language if language in _STEMMER_NAMES else "nl")
+    kept = [w for w in words(text) if w not in _ALL_STOP and (len(w) > 1 or w.isdigit())]
+    return [s for s in stem.stemWords(kept) if s]
+
+
+def content_words(text: str) -> list[str]:
+    """Folded words that are not stop words (unstemmed): the key terms of a question."""
+    return [w for w in words(text) if w not in _ALL_STOP and len(w) > 2]
+
+
+# A sentence ends at . ! ? ; followed by space and a capital, digit or quote; abbreviations common in
+# Belgian administrative text do not end one.
+_ABBREV = re.compile(
+    r"\b(?:bv|bijv|o\.a|i\.s\.m|m\.b\.t|i\.e|e\.g|cf|art|nr|blz|p|pp|vb|ca|dhr|mevr|mr|mme|st|zgn|enz|etc|vs|min|max|incl|excl|resp|FOD|KB)\.$",
+    re.IGNORECASE,
+)
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences; lines that are list items or table rows stay whole."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*[-•*·]\s)|\n(?=[^\n]*·)", text):
+        block = " ".join(block.split())
+        if not block:
+            continue
+        start = 0
+        for match in _BOUNDARY.finditer(block):
+            candidate = block[start : match.start()]
+            if _ABBREV.search(candidate):
+                continue
+            out.append(candidate)
+            start = match.end()
+        out.append(block[start:])
+    return [s.strip() for s in out if s.strip()]
+
+
+@cache
+def _detector():  # type: ignore[no-untyped-def]
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.DUTCH, Language.FRENCH, Language.ENGLISH).build()
+
+
+_CODES = {"DUTCH": "nl", "FRENCH": "fr", "ENGLISH": "en"}
+
+
+def _function_word_vote(text: str) -> str | None:
+    """The language whose function words clearly dominate (one more than any other, two when there are many), if one does.
+
+    Questions are short and full of names ("Brussels, Antwerp, Ghent"); their function words
+    (the, of, how; de, het, welke; le, des, quel) tell the language more reliably than the names do.
+    """
+    tokens = words(text)
+    counts = {lang: sum(1 for t in tokens if t in _QUESTION_WORDS[lang]) for lang in LANGUAGES}
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] >= ranked[1][1] + 1 + (ranked[0][1] > 2):
+        return ranked[0][0]
+    return None
+
+
+# Function words that belong to one language only (ambiguous ones like "de", "in", "en" left out).
+_QUESTION_WORDS = {
+    "nl": frozenset("het een van voor wat welke wanneer hoeveel waarom hoe wie waar zijn werd worden er "
+                    "met niet ook bij naar deze dit dat die kan moet".split()),
+    "fr": frozenset("le la les des du une est sont quel quelle quels quelles quand combien pourquoi comment qui "
+                    "que pour avec dans sur ce cette ces au aux".split()),
+    "en": frozenset("the of a an and what which when how many much why who where are was were for with "
+                    "to from this that does did can should".split()),
+}
+
+
+def detect_language(text: str, default: str = "nl") -> str:
+    """nl, fr or en; ``default`` when the text has no letters to go on."""
+    if not re.search(r"[^\W\d_]{2,}", text):
+        return default
+    voted = _function_word_vote(text)
+    if voted is not None:
+        return voted
+    found = _detector().detect_language_of(text)
+    return _CODES.get(found.name, default) if found is not None else default

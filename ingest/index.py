@@ -1,0 +1,243 @@
+"""Write a new index version from documents, re-embedding only passages the previous version lacks.
+
+Vectors are looked up by chunk id (a hash of the passage), so an unchanged passage, even in a
+changed document, keeps the vectors it had. See :mod:`bot.store` for the layout on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.embeddings import NamedEmbeddings
+from bot.errors import IndexError_
+from bot.store import (
+    IndexFiles,
+    Manifest,
+    chunk_from_row,
+    current_version,
+    new_version_dir,
+    now_iso,
+    open_db,
+    publish,
+    read_manifest,
+    read_vectors,
+    resolve_version,
+    write_vectors,
+)
+from bot.text import content_words, sentences, terms
+from bot.types import Chunk
+from ingest.chunk import embedding_text
+from ingest.types import IngestReport
+
+__all__ = ["DocRecord", "Previous", "load_previous", "write_version"]
+
+log = logging.getLogger("gidsbot.ingest")
+
+
+@dataclass
+class DocRecord:
+    """A document as the index stores it: metadata, crawl state and its chunks."""
+
+    source: str
+    title: str
+    chunks: list[Chunk]
+    content_hash: str
+    root: str = ""  # the folder or site it was ingested from
+    url: str = ""
+    language: str = ""
+    modified: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    fetched_at: str = ""
+    alternates: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Previous:
+    """What the current version holds, for reuse: documents, chunks, and vectors by chunk id."""
+
+    files: IndexFiles
+    manifest: Manifest
+    documents: dict[str, DocRecord]
+    rows: dict[str, int]  # chunk id -> row in the previous version
+    vectors: list[np.ndarray]  # per model, row-aligned
+    sentence_rows: dict[int, list[tuple[str, bytes | None]]]
+
+
+def load_previous(root: Path, spec: str) -> Previous | None:
+    """The current version when it was built with the same embeddings; None otherwise."""
+    if current_version(root) is None:
+        return None
+    try:
+        files = resolve_version(root)
+        manifest = read_manifest(files)
+    except IndexError_ as exc:
+        log.warning("previous index not reused: %s", exc)
+        return None
+    if manifest.embeddings != spec:
+        log.info("embeddings changed (%s -> %s): every passage is embedded anew", manifest.embeddings, spec)
+        return None
+    documents: dict[str, DocRecord] = {}
+    rows: dict[str, int] = {}
+    with open_db(files.db) as db:
+        for row in db.execute("SELECT * FROM documents"):
+            documents[row["source"]] = DocRecord(
+                source=row["source"],
+                title=row["title"] or "",
+                chunks=[],
+                content_hash=row["content_hash"] or "",
+                root=row["root"] or "",
+                url=row["url"] or "",
+                language=row["language"] or "",
+                modified=row["modified"] or "",
+                etag=row["etag"] or "",
+                last_modified=row["last_modified"] or "",
+                fetched_at=row["fetched_at"] or "",
+                alternates=json.loads(row["alternates"] or "{}"),
+            )
+        for row in db.execute("SELECT * FROM chunks ORDER BY row"):
+            rows[row["id"]] = row["row"]
+            if row["source"] in documents:
+                documents[row["source"]].chunks.append(chunk_from_row(row))
+        sentence_rows: dict[int, list[tuple[str, bytes | None]]] = {}
+        for row in db.execute("SELECT chunk_row, text, vector FROM sentences ORDER BY chunk_row, idx"):
+            sentence_rows.setdefault(row["chunk_row"], []).append((row["text"], row["vector"]))
+    vectors = [read_vectors(files.dense(n)) for n in range(len(manifest.models))]
+    return Previous(files, manifest, documents, rows, vectors, sentence_rows)
+
+
+def _embed_missing(
+    chunks: Sequence[Chunk],
+    models: Sequence[NamedEmbeddings],
+    previous: Previous | None,
+    progress: Callable[[int], None] | None,
+) -> tuple[list[np.ndarray], int]:
+    """Row-aligned vectors per model for ``chunks``; only chunks the previous version lacks are embedded."""
+    reuse = {} if previous is None else previous.rows
+    missing = [i for i, c in enumerate(chunks) if c.id not in reuse]
+    matrices = [np.zeros((len(chunks), m.dim), np.float32) for m in models]
+    if previous is not None:
+        kept = [(i, reuse[c.id]) for i, c in enumerate(chunks) if c.id in reuse]
+        if kept:
+            new_rows, old_rows = (np.array(x) for x in zip(*kept, strict=True))
+            for matrix, old in zip(matrices, previous.vectors, strict=True):
+                matrix[new_rows] = old[old_rows]
+    step = 32
+    for start in range(0, len(missing), step):
+        batch = missing[start : start + step]
+        texts = [embedding_text(chunks[i]) for i in batch]
+        for matrix, model in zip(matrices, models, strict=True):
+            matrix[batch] = model.embed_array(texts)
+        if progress:
+            progress(len(batch))
+    return matrices, len(missing)
+
+
+def _sentence_rows(
+    chunks: Sequence[Chunk], model: NamedEmbeddings, previous: Previous | None
+) -> list[tuple[int, int, str, bytes]]:
+    """(chunk row, index, sentence, vector) for every sentence; vectors reused from an unchanged chunk."""
+    out: list[tuple[int, int, str, bytes]] = []
+    todo: list[tuple[int, int, str]] = []
+    for row, chunk in enumerate(chunks):
+        old_row = previous.rows.get(chunk.id) if previous else None
+        old = previous.sentence_rows.get(old_row, []) if previous and old_row is not None else []
+        if old and all(vector for _, vector in old):
+            out.extend((row, i, text, vector) for i, (text, vector) in enumerate(old) if vector)
+            continue
+        todo.extend((row, i, s) for i, s in enumerate(sentences(chunk.text)))
+    for start in range(0, len(todo), 256):
+        batch = todo[start : start + 256]
+        vectors = model.embed_array([s for _, _, s in batch]).astype(np.float32)
+        out.extend((row, i, s, v.tobytes()) for (row, i, s), v in zip(batch, vectors, strict=True))
+    return out
+
+
+def _vocabulary_rows(
+    chunks: Sequence[Chunk], model: NamedEmbeddings, previous: Previous | None
+) -> list[tuple[str, bytes]]:
+    """Every content word of the passages with its vector: the refusal decision asks, for each key word
+    of a question, whether the documents hold that concept in any language."""
+    wanted = sorted({w for c in chunks for w in content_words(f"{c.title} {c.section} {c.text}") if not w.isdigit()})
+    known: dict[str, bytes] = {}
+    if previous is not None:
+        with open_db(previous.files.db) as db:
+            known = {r["word"]: r["vector"] for r in db.execute("SELECT word, vector FROM vocabulary")}
+    todo = [w for w in wanted if w not in known]
+    for start in range(0, len(todo), 512):
+        batch = todo[start : start + 512]
+        for word, vector in zip(batch, model.embed_array(batch).astype(np.float32), strict=True):
+            known[word] = vector.tobytes()
+    return [(w, known[w]) for w in wanted]
+
+
+def write_version(
+    root: Path,
+    spec: str,
+    models: Sequence[NamedEmbeddings],
+    documents: Sequence[DocRecord],
+    previous: Previous | None,
+    report: IngestReport,
+    keep: int = 5,
+    pinned: str = "",
+    progress: Callable[[int], None] | None = None,
+    started: float | None = None,
+) -> str:
+    """Write and publish a version holding exactly ``documents``; fills the report's counts."""
+    chunks = [chunk for doc in documents for chunk in doc.chunks]
+    matrices, embedded = _embed_missing(chunks, models, previous, progress)
+    sentence_model = next((m for m in models if m.name == "use"), models[0])  # the fast one
+    sentence_data = _sentence_rows(chunks, sentence_model, previous)
+    vocabulary = _vocabulary_rows(chunks, sentence_model, previous)
+
+    staging = new_version_dir(root)
+    with open_db(staging.db, readonly=False) as db:
+        db.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (d.source, d.title, d.url, d.language, d.modified, d.content_hash, d.etag,
+                 d.last_modified, d.fetched_at, json.dumps(d.alternates, ensure_ascii=False), d.root)
+                for d in documents
+            ],
+        )
+        db.executemany(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (row, c.id, c.source, c.title, c.section, c.page, c.language, c.text, c.position, c.url,
+                 c.modified, " ".join(terms(f"{c.title} {c.section} {c.text}", c.language)))
+                for row, c in enumerate(chunks)
+            ],
+        )
+        db.executemany("INSERT INTO sentences VALUES (?,?,?,?)", sentence_data)
+        db.executemany("INSERT INTO vocabulary VALUES (?,?)", vocabulary)
+    for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
+        write_vectors(staging.dense(n), matrix, model.dim)
+
+    report.documents = len(documents)
+    report.chunks = len(chunks)
+    report.embedded_chunks = embedded
+    report.index_version = staging.version.lstrip(".")
+    if started is not None:
+        report.seconds = round(time.monotonic() - started, 2)
+    manifest = Manifest(
+        version=report.index_version,
+        embeddings=spec,
+        models=[{"name": m.name, "dim": m.dim, "file": staging.dense(n).name} for n, m in enumerate(models)],
+        sentence_model=sentence_model.name,
+        created=now_iso(),
+        crawled_at=max((d.fetched_at for d in documents), default="") or now_iso(),
+        counts={
+            "documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_data),
+            "words": len(vocabulary),
+        },
+    )
+    staging.manifest.write_text(json.dumps(manifest.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
+    staging.report.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
+    return publish(staging, keep=keep, pinned=pinned).version

@@ -1,0 +1,267 @@
+"""One ingestion run: sources -> documents -> chunks -> embeddings -> a published index version.
+
+The new version holds exactly the documents of this run's sources (the bundled corpus when none
+is given). Unchanged documents are carried over without being read again; a web page that failed
+this time keeps its previous content; only passages the previous version lacks are embedded.
+Nothing is published unless the whole run completes, so an interrupted or failed run leaves the
+previous version serving.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bot.embeddings import load_models, parse_spec
+from bot.errors import IngestError
+from bot.settings import Settings
+from bot.store import ingest_lock, read_manifest, resolve_version
+from ingest.chunk import chunk_document
+from ingest.extract import ExtractError, media_type, read_bytes
+from ingest.index import DocRecord, Previous, load_previous, write_version
+from ingest.types import Document, IngestReport
+
+__all__ = ["bundled_corpus", "iter_files", "run_ingest"]
+
+log = logging.getLogger("gidsbot.ingest")
+IGNORE_FILE = ".gidsbotignore"
+
+
+def bundled_corpus() -> Path:
+    """The corpus/ folder that ships with the project."""
+    for candidate in (Path(__file__).resolve().parents[1] / "corpus", Path.cwd() / "corpus"):
+        if candidate.is_dir():
+            return candidate
+    raise IngestError("The bundled corpus/ folder was not found; pass --path or --site.")
+
+
+def _ignored(folder: Path) -> list[str]:
+    try:
+        lines = (folder / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def iter_files(path: Path) -> Iterator[tuple[Path, str]]:
+    """(file, source) pairs under ``path``; source is relative to the folder that was given."""
+    if path.is_file():
+        yield path, path.name
+        return
+    patterns = _ignored(path)
+    for current, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            full = Path(current) / name
+            source = full.relative_to(path).as_posix()
+            if name.startswith(".") or any(fnmatch.fnmatch(source, p) for p in patterns):
+                continue
+            yield full, source
+
+
+def _record(document: Document, content_hash: str, root: str, **crawl: str) -> DocRecord:
+    return DocRecord(
+        source=document.source,
+        title=document.title,
+        chunks=chunk_document(document),
+        content_hash=content_hash,
+        root=root,
+        url=document.url,
+        language=document.language,
+        modified=document.modified,
+        alternates=dict(document.alternates),
+        **crawl,
+    )
+
+
+class _Run:
+    """The state of one run: the previous version, the documents kept so far, and the report."""
+
+    def __init__(self, previous: Previous | None, report: IngestReport) -> None:
+        self.previous = previous
+        self.report = report
+        self.records: dict[str, DocRecord] = {}
+
+    def old(self, source: str) -> DocRecord | None:
+        return self.previous.documents.get(source) if self.previous else None
+
+    def keep_unchanged(self, source: str) -> bool:
+        old = self.old(source)
+        if old is None or source in self.records:
+            return False
+        self.records[source] = old
+        self.report.unchanged += 1
+        return True
+
+    def add(self, record: DocRecord) -> None:
+        if record.source in self.records:
+            self.report.skip(record.source, "duplicate")
+            return
+        old = self.old(record.source)
+        if old is None:
+            self.report.added += 1
+        elif old.content_hash == record.content_hash or [c.id for c in old.chunks] == [
+            c.id for c in record.chunks
+        ]:
+            self.report.unchanged += 1
+        else:
+            self.report.changed += 1
+        self.records[record.source] = record
+
+
+def _ingest_path(run: _Run, path: Path, settings: Settings, bar: tqdm) -> None:
+    if not path.exists():
+        run.report.fail(str(path), "no such file or folder")
+        return
+    root = str(path.resolve())
+    for file, source in iter_files(path):
+        bar.update(1)
+        kind = media_type(file.name)
+        if kind is None:
+            run.report.skip(source, "not-text")
+            continue
+        if file.stat().st_size > settings.max_bytes:
+            run.report.skip(source, "too-large")
+            continue
+        data = file.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        old = run.old(source)
+        if old is not None and old.content_hash == digest and run.keep_unchanged(source):
+            continue
+        try:
+            document = read_bytes(data, source, kind)
+        except ExtractError as exc:
+            run.report.fail(source, str(exc))
+            continue
+        if document is None:
+            run.report.skip(source, "empty")
+            continue
+        run.add(_record(document, digest, root))
+
+
+def _ingest_sites(run: _Run, configs: Sequence[object], bar: tqdm) -> set[str]:
+    """Crawl, read what changed; returns the sources the sites no longer have."""
+    from ingest.crawl import PageState, crawl
+
+    state = {
+        d.source: PageState(d.source, d.etag, d.last_modified, d.content_hash)
+        for d in (run.previous.documents.values() if run.previous else [])
+        if d.url
+    }
+
+    def progress(done: int, known: int, failed: int) -> None:
+        bar.total = max(known, done)
+        bar.n = done
+        bar.set_postfix(failed=failed, refresh=False)
+        bar.refresh()
+
+    result = crawl(configs, state, progress)  # type: ignore[arg-type]
+    run.report.requests += result.requests
+    run.report.stopped = result.stopped
+    run.report.failed.extend(result.failed)
+    run.report.skipped.extend(result.skipped)
+    for url in result.not_modified:
+        run.keep_unchanged(url)
+    for page in result.fetched:
+        digest = hashlib.sha256(page.content).hexdigest()
+        old = run.old(page.url)
+        crawl_state = {"etag": page.etag, "last_modified": page.last_modified, "fetched_at": page.fetched_at}
+        if old is not None and old.content_hash == digest and run.keep_unchanged(page.url):
+            run.records[page.url] = DocRecord(**{**old.__dict__, **crawl_state})
+            continue
+        try:
+            document = read_bytes(page.content, page.url, page.content_type, url=page.url)
+        except ExtractError as exc:
+            run.report.fail(page.url, str(exc))
+            continue
+        if document is None:
+            run.report.skip(page.url, "empty")
+            continue
+        document.modified = document.modified or page.last_modified or page.fetched_at
+        run.add(_record(document, digest, "web", **crawl_state))
+    # A page that failed or was left out by a limit this time keeps its previous content.
+    gone = set(result.gone)
+    for source, old in (run.previous.documents.items() if run.previous else []):
+        if old.url and source not in run.records and source not in gone:
+            run.records[source] = old
+            run.report.unchanged += 1
+    return gone
+
+
+def _site_configs(settings: Settings, sites: Sequence[str], config: Path | None, max_pages: int | None) -> list:
+    if not sites and config is None:
+        return []
+    from ingest.config import load_sources, site_config
+
+    configs = [site_config(url, settings) for url in sites]
+    if config is not None:
+        configs.extend(load_sources(config, settings))
+    if max_pages is not None:
+        from dataclasses import replace
+
+        configs = [replace(c, max_pages=max_pages) for c in configs]
+    return configs
+
+
+def run_ingest(
+    settings: Settings,
+    sites: Sequence[str] = (),
+    paths: Sequence[Path] = (),
+    config: Path | None = None,
+    max_pages: int | None = None,
+    rebuild: bool = False,
+    show_progress: bool = True,
+) -> IngestReport:
+    """Ingest the given sources (the bundled corpus when none) and publish a new index version."""
+    started = time.monotonic()
+    root = Path(settings.index)
+    report = IngestReport()
+    configs = _site_configs(settings, sites, config, max_pages)
+    if not configs and not paths:
+        paths = [bundled_corpus()]
+    with ingest_lock(root):
+        spec = settings.embeddings or _existing_spec(root) or "e5+use"
+        parse_spec(spec)
+        previous = None if rebuild else load_previous(root, spec)
+        run = _Run(previous, report)
+        with tqdm(desc="reading", unit="file", disable=not show_progress, leave=False) as bar:
+            for path in paths:
+                _ingest_path(run, Path(path), settings, bar)
+        gone: set[str] = set()
+        if configs:
+            with tqdm(desc="crawling", unit="page", disable=not show_progress, leave=False) as bar:
+                gone = _ingest_sites(run, configs, bar)
+        kept = set(run.records)
+        report.removed = len(set(previous.documents) - kept) if previous else 0
+        if gone and previous:
+            log.info("removed from the sites: %s", ", ".join(sorted(gone & set(previous.documents))))
+        if not run.records:
+            raise IngestError(_nothing_read(report))
+        models = load_models(spec)
+        chunks_to_embed = sum(len(r.chunks) for r in run.records.values())
+        with tqdm(desc="embedding", unit="chunk", total=chunks_to_embed, disable=not show_progress, leave=False) as bar:
+            write_version(
+                root, spec, models, list(run.records.values()), previous, report,
+                keep=settings.keep_versions, pinned=settings.pin_version, progress=bar.update, started=started,
+            )
+    return report
+
+
+def _existing_spec(root: Path) -> str:
+    try:
+        return read_manifest(resolve_version(root)).embeddings
+    except Exception:  # no index, or an unreadable one: the default applies
+        return ""
+
+
+def _nothing_read(report: IngestReport) -> str:
+    problems = [f"{f['url']}: {f['error']}" for f in report.failed[:3]]
+    detail = ("; ".join(problems)) if problems else "no readable document in the sources"
+    return f"Nothing was ingested ({detail}); the previous index, if any, keeps serving."

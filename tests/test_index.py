@@ -1,0 +1,131 @@
+"""Ingestion into the versioned index: incremental, atomic, pickle-free (fast hashing embeddings)."""
+
+from pathlib import Path
+
+import pytest
+
+from bot import Bot
+from bot.errors import IndexMismatch, IndexMissing, IngestError
+from bot.settings import load_settings
+from bot.store import current_version, ingest_lock, list_versions, set_current
+from ingest.pipeline import run_ingest
+
+from tests.docs import make_pdf
+
+
+def _settings(tmp_path: Path, **extra):  # type: ignore[no-untyped-def]
+    return load_settings(environ={}, index=tmp_path / "index", embeddings="hashing", **extra)
+
+
+def test_first_ingest_of_the_bundled_corpus(tmp_path):
+    report = run_ingest(_settings(tmp_path), show_progress=False)
+    assert (report.documents, report.added, report.removed) == (2, 2, 0)
+    assert report.chunks == report.embedded_chunks > 10
+    assert report.failed == [] and report.index_version == current_version(tmp_path / "index")
+
+
+def test_index_holds_no_pickle(tmp_path):
+    run_ingest(_settings(tmp_path), show_progress=False)
+    files = [p for p in (tmp_path / "index").rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} <= {".json", ".sqlite", ".faiss", ".lock", ""}
+    for path in files:
+        data = path.read_bytes()
+        assert b"\x80\x04\x95" not in data and b"\x80\x05\x95" not in data, f"pickle stream in {path}"
+
+
+def test_unchanged_corpus_re_embeds_nothing(tmp_path):
+    run_ingest(_settings(tmp_path), show_progress=False)
+    again = run_ingest(_settings(tmp_path), show_progress=False)
+    assert (again.added, again.changed, again.removed, again.unchanged, again.embedded_chunks) == (0, 0, 0, 2, 0)
+
+
+def test_changed_document_re_embeds_only_its_changed_chunks(tmp_path, corpus_copy):
+    first = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    target = corpus_copy / "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\n\nOp 9 oktober 2019 volgde een derde BMS over textiel.\n",
+                      encoding="utf-8")
+    second = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert (second.changed, second.unchanged, second.added, second.removed) == (1, 1, 0, 0)
+    assert 1 <= second.embedded_chunks <= 2 < first.chunks
+    bot = Bot.load(settings=_settings(tmp_path))
+    assert any("derde BMS" in c.text for c in bot.index.chunks)
+
+
+def test_removed_document_disappears(tmp_path, corpus_copy):
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    (corpus_copy / "icdo-werkgroep-duurzame-overheidsopdrachten-activiteiten-2021.txt").unlink()
+    report = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert (report.removed, report.documents) == (1, 1)
+    bot = Bot.load(settings=_settings(tmp_path))
+    assert {c.source for c in bot.index.chunks} == {"vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"}
+
+
+def test_broken_and_unreadable_files_are_reported_and_skipped(tmp_path, corpus_copy):
+    (corpus_copy / "kapot.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (corpus_copy / "logo.png").write_bytes(b"\x89PNG")
+    (corpus_copy / "leeg.txt").write_text("   \n", encoding="utf-8")
+    (corpus_copy / "omzendbrief.pdf").write_bytes(make_pdf([["Omzendbrief over duurzame voertuigen."]]))
+    report = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert report.documents == 3
+    assert [f["url"] for f in report.failed] == ["kapot.pdf"]
+    assert {(s["url"], s["reason"]) for s in report.skipped} == {("logo.png", "not-text"), ("leeg.txt", "empty")}
+
+
+def test_interrupted_ingest_leaves_the_previous_version_serving(tmp_path, corpus_copy, monkeypatch):
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    before = current_version(tmp_path / "index")
+    (corpus_copy / "nieuw.txt").write_text("Een nieuw document over groene stroom.", encoding="utf-8")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ingest.index.publish", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert current_version(tmp_path / "index") == before
+    assert len(Bot.load(settings=_settings(tmp_path)).index.manifest.counts) > 0
+    monkeypatch.undo()
+    report = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert report.added == 1 and not list((tmp_path / "index" / "versions").glob(".*"))
+
+
+def test_a_loaded_bot_keeps_its_version_while_a_new_one_is_published(tmp_path, corpus_copy):
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    bot = Bot.load(settings=_settings(tmp_path))
+    (corpus_copy / "nieuw.txt").write_text("Een nieuw document over groene stroom.", encoding="utf-8")
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert bot.ask("Wanneer was de eerste Buyer Meets Supplier?").index_version == bot.version
+    assert Bot.load(settings=_settings(tmp_path)).version != bot.version
+
+
+def test_index_built_with_other_embeddings_is_refused(tmp_path):
+    run_ingest(_settings(tmp_path), show_progress=False)
+    with pytest.raises(IndexMismatch, match="gidsbot ingest --rebuild"):
+        Bot.load(settings=load_settings(environ={}, index=tmp_path / "index", embeddings="use"))
+
+
+def test_missing_index_says_how_to_build_one(tmp_path):
+    with pytest.raises(IndexMissing, match="gidsbot ingest"):
+        Bot.load(settings=_settings(tmp_path))
+
+
+def test_one_ingestion_at_a_time(tmp_path):
+    with ingest_lock(tmp_path / "index"), pytest.raises(IngestError, match="Another ingestion"):
+        run_ingest(_settings(tmp_path), show_progress=False)
+
+
+def test_rollback_to_an_earlier_version(tmp_path, corpus_copy):
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    first = current_version(tmp_path / "index")
+    (corpus_copy / "nieuw.txt").write_text("Een nieuw document over groene stroom.", encoding="utf-8")
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert list_versions(tmp_path / "index")[0] == first
+    set_current(tmp_path / "index", first)
+    assert Bot.load(settings=_settings(tmp_path)).version == first
+
+
+def test_old_versions_are_pruned(tmp_path, corpus_copy):
+    for n in range(4):
+        (corpus_copy / f"doc{n}.txt").write_text(f"Document {n} over duurzame aankopen.", encoding="utf-8")
+        run_ingest(_settings(tmp_path, keep_versions=2), paths=[corpus_copy], show_progress=False)
+    assert len(list_versions(tmp_path / "index")) == 2

@@ -1,0 +1,228 @@
+"""Compose an extractive answer: the few sentences of the best passages that answer the question.
+
+Sentences are scored by meaning (the sentence model's vectors, stored at ingest), by the question's
+key terms they contain, by the rank of their passage, and by the kind of answer the question wants
+(a date for "wanneer/quand/when", a figure for "hoeveel/combien/how many"). Nothing is invented:
+the answer is quoted sentences, each followed by its citation number, framed in the question's
+language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.prompts import LANGUAGE_NAMES, phrase
+from bot.embeddings import NamedEmbeddings
+from bot.retrieve import LoadedIndex
+from bot.text import content_words, terms
+from bot.types import Answer, Chunk, Citation, Hit
+
+__all__ = ["Evidence", "Picked", "closest_pages", "evidence", "extractive_answer", "pick_sentences"]
+
+_DATE = re.compile(
+    r"\b(?:\d{1,2}\s+(?:jan|feb|maa|mar|apr|mei|mai|may|jun|jui|jul|aug|aoû|sep|okt|oct|nov|dec|déc)\w*\.?\s+\d{4}"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}|(?:in|en|op|le|on|since|sinds|depuis)\s+(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*%?|\b(?:tal|dozen|honderd|duizend|cent|mille)\b", re.IGNORECASE)
+_WANTS = {
+    "date": re.compile(r"\b(?:wanneer|welke datum|op welke dag|sinds wanneer|quand|quelle date|depuis quand|when|what date|since when)\b", re.I),
+    "number": re.compile(r"\b(?:hoeveel|combien|how (?:many|much)|aantal|nombre|welk percentage|quel pourcentage|what percentage)\b", re.I),
+}
+
+
+@dataclass
+class Picked:
+    text: str
+    hit_index: int  # which hit (passage) it comes from
+    position: int  # order within the passage
+    score: float
+
+
+@dataclass
+class Evidence:
+    """Signals for the answered/refused decision."""
+
+    coverage: float  # IDF-weighted share of the question's key terms found in the best passages
+    concepts: float = 0.0  # how well the documents' vocabulary covers the question's key words, any language
+    similarity: dict[str, float] = field(default_factory=dict)  # best dense similarity per model
+    sentence: float = 0.0  # best sentence score
+    agreement: float = 0.0  # do the retrievers agree on the top passage
+
+
+def _idf(index: LoadedIndex, term: str) -> float:
+    col = index.bm25.vocabulary.get(term)
+    return float(index.bm25.idf[col]) if col is not None else float(index.bm25.idf.max(initial=5.0))
+
+
+def _coverage(question_terms: Sequence[str], passages: Sequence[set[str]], index: LoadedIndex) -> float:
+    wanted = set(question_terms)
+    if not wanted:
+        return 0.0
+    union = set().union(*passages) if passages else set()
+    total = sum(_idf(index, t) for t in wanted)
+    found = sum(_idf(index, t) for t in wanted if t in union)
+    return found / total if total else 0.0
+
+
+def concept_coverage(question: str, index: LoadedIndex, model: NamedEmbeddings) -> float:
+    """Mean, over the question's key words, of the similarity of the closest word in the documents.
+
+    A word the documents use scores 1; its translation (supplier/leverancier) about 0.8; a concept
+    they never mention (a recipe, a city's weather) about 0.5. This is what tells an off-topic question
+    from an answerable one across languages, where shared words are few.
+    """
+    words = [w for w in content_words(question) if not w.isdigit()]
+    vocabulary, matrix = index.vocabulary
+    if not words or not vocabulary:
+        return 0.0
+    scores = []
+    unknown = [w for w in words if w not in vocabulary]
+    vectors = dict(zip(unknown, model.embed_array(unknown), strict=True)) if unknown else {}
+    for word in words:
+        scores.append(1.0 if word in vocabulary else float(np.max(matrix @ vectors[word])))
+    return float(np.mean(scores))
+
+
+def evidence(
+    question: str, language: str, hits: Sequence[Hit], index: LoadedIndex, best_sentence: float,
+    model: NamedEmbeddings | None = None,
+) -> Evidence:
+    top = hits[:3]
+    passage_terms = [set(terms(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}", h.chunk.language)) for h in top]
+    similarity: dict[str, float] = {}
+    for hit in top:
+        for name, value in hit.similarity.items():
+            similarity[name] = max(similarity.get(name, -1.0), value)
+    agreement = 0.0
+    if hits:
+        ranks = hits[0].ranks
+        agreement = sum(1.0 for r in ranks.values() if r <= 3) / max(1, len(index.manifest.models) + 1)
+    return Evidence(
+        coverage=_coverage(terms(question, language), passage_terms, index),
+        concepts=concept_coverage(question, index, model) if model is not None else 0.0,
+        similarity=similarity,
+        sentence=best_sentence,
+        agreement=agreement,
+    )
+
+
+def _wants(question: str) -> set[str]:
+    return {kind for kind, pattern in _WANTS.items() if pattern.search(question)}
+
+
+def pick_sentences(
+    question: str,
+    language: str,
+    hits: Sequence[Hit],
+    index: LoadedIndex,
+    query_vector: np.ndarray | None,
+    rows: Sequence[int],
+    context: str = "",
+    max_sentences: int = 3,
+) -> list[Picked]:
+    """The sentences that best answer ``question`` from the top passages, best first."""
+    wanted = set(terms(question, language))
+    around = set(terms(context, language)) - wanted
+    kinds = _wants(question)
+    scored: list[Picked] = []
+    for h, (hit, row) in enumerate(zip(hits, rows, strict=True)):
+        passage = set(terms(f"{hit.chunk.title} {hit.chunk.section} {hit.chunk.text}", hit.chunk.language))
+        # the passage as a whole: does it hold the question's terms, and the topic of the conversation?
+        prior = 0.25 * _coverage(list(wanted), [passage], index) + 0.12 / (h + 1)
+        if around:
+            prior += 0.4 * _coverage(list(around), [passage], index)
+        for position, (sentence, vector) in enumerate(index.sentences(row)):
+            words = len(sentence.split())
+            if words < 4:
+                continue
+            own = set(terms(sentence, hit.chunk.language))
+            lexical = _coverage(list(wanted), [own], index)
+            dense = float(np.dot(vector, query_vector)) if vector is not None and query_vector is not None else 0.0
+            bonus = 0.0
+            if "date" in kinds and _DATE.search(sentence):
+                bonus += 0.25
+            if "number" in kinds and _NUMBER.search(sentence):
+                bonus += 0.15
+            length = -0.1 if words > 70 else 0.0
+            scored.append(Picked(sentence, h, position, dense + 0.6 * lexical + bonus + length + prior))
+    scored.sort(key=lambda p: -p.score)
+    if not scored:
+        return []
+    best = scored[0].score
+    chosen = [p for p in scored[:max_sentences] if p.score >= best - 0.12]
+    return chosen
+
+
+def _order(picked: Sequence[Picked]) -> list[Picked]:
+    """The passage of the best sentence first; within a passage, the document's own order reads best."""
+    best: dict[int, float] = {}
+    for p in picked:
+        best[p.hit_index] = max(best.get(p.hit_index, p.score), p.score)
+    return sorted(picked, key=lambda p: (-best[p.hit_index], p.hit_index, p.position))
+
+
+def _snippet(chosen: Sequence[str], limit: int = 90) -> str:
+    text = " … ".join(chosen)
+    words = text.split()
+    return text if len(words) <= limit else " ".join(words[:limit]) + " …"
+
+
+def citation_for(n: int, chunk: Chunk, snippet: str) -> Citation:
+    return Citation(
+        n=n,
+        title=chunk.title,
+        source=chunk.source,
+        section=chunk.section,
+        snippet=snippet,
+        page=chunk.page,
+        url=chunk.url,
+        language=chunk.language,
+        modified=chunk.modified,
+    )
+
+
+def extractive_answer(question: str, language: str, hits: Sequence[Hit], picked: Sequence[Picked]) -> Answer:
+    ordered = _order(picked)
+    numbers: dict[int, int] = {}
+    for p in ordered:
+        numbers.setdefault(p.hit_index, len(numbers) + 1)
+    by_hit: dict[int, list[str]] = {}
+    for p in ordered:
+        by_hit.setdefault(p.hit_index, []).append(p.text)
+    citations = [citation_for(n, hits[h].chunk, _snippet(by_hit[h])) for h, n in numbers.items()]
+    body = " ".join(f"{p.text} [{numbers[p.hit_index]}]" for p in ordered)
+    head = phrase("found", language)
+    other = {c.language for c in citations if c.language and c.language != language}
+    if other:
+        names = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"])
+        head += " " + phrase("other_language", language, name=" / ".join(names.get(o, o) for o in sorted(other)))
+    return Answer(answer=f"{head}\n\n{body}", language=language, found=True, citations=citations, question=question)
+
+
+def closest_pages(question: str, language: str, hits: Sequence[Hit], limit: int = 3) -> Answer:
+    """A refusal that says why, in the question's language, and offers the closest pages."""
+    seen: dict[str, Hit] = {}
+    for hit in hits:
+        seen.setdefault(hit.chunk.source, hit)
+        if len(seen) == limit:
+            break
+    citations = [
+        citation_for(n, hit.chunk, _snippet([hit.chunk.text], limit=40)) for n, hit in enumerate(seen.values(), 1)
+    ]
+    lines = [phrase("not_found", language)]
+    if citations:
+        lines.append(phrase("closest", language))
+        lines.extend(f"- [{c.n}] {c.title}" + (f" — {c.section}" if c.section else "") for c in citations)
+    return Answer(answer="\n".join(lines), language=language, found=False, citations=citations, question=question)
+
+
+def confidence(ev: Evidence) -> float:
+    """One number for the answered/refused decision; its threshold is calibrated on tests/questions.jsonl
+    (bench/calibrate.py). Concept coverage separates off-topic questions; the best sentence's score
+    and the lexical coverage break ties in favour of questions the passages clearly answer."""
+    return ev.concepts + 0.1 * min(ev.sentence, 1.5) + 0.1 * ev.coverage

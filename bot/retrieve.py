@@ -1,0 +1,212 @@
+"""Hybrid retrieval: one FAISS search per embedding model and a BM25 search, fused by reciprocal rank.
+
+The dense models carry meaning across languages (a French question, a Dutch circular); BM25 with
+stemming and accent folding catches exact names, numbers and rare terms. BM25 weighs less in the
+fusion because alone it pulls questions toward pages in their own language (FACTS.md).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import faiss
+import numpy as np
+from scipy import sparse
+
+from bot.embeddings import NamedEmbeddings, load_models
+from bot.errors import IndexMismatch
+from bot.store import (
+    IndexFiles,
+    Manifest,
+    chunk_from_row,
+    open_db,
+    read_manifest,
+    read_report,
+    resolve_version,
+)
+from bot.text import terms
+from bot.types import Chunk, Hit
+
+__all__ = ["BM25", "LoadedIndex", "Retriever", "load_index"]
+
+RRF_K = 60
+CANDIDATES = 50
+
+
+class BM25:
+    """Okapi BM25 over pre-computed terms, as one sparse matrix: a query sums a few columns."""
+
+    def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        vocabulary: dict[str, int] = {}
+        rows, cols, counts = [], [], []
+        lengths = np.zeros(len(documents), np.float32)
+        for row, document in enumerate(documents):
+            lengths[row] = len(document)
+            for term, count in Counter(document).items():
+                rows.append(row)
+                cols.append(vocabulary.setdefault(term, len(vocabulary)))
+                counts.append(count)
+        self.vocabulary = vocabulary
+        n = len(documents)
+        tf = sparse.csc_matrix(
+            (np.asarray(counts, np.float32), (rows, cols)), shape=(n, len(vocabulary)), dtype=np.float32
+        )
+        df = np.diff(tf.indptr).astype(np.float32)
+        self.idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        average = float(lengths.mean()) if n else 1.0
+        norm = k1 * (1 - b + b * lengths / max(average, 1e-6))
+        tf = tf.tocoo()
+        weights = tf.data * (k1 + 1) / (tf.data + norm[tf.row]) * self.idf[tf.col]
+        self.matrix = sparse.csc_matrix((weights, (tf.row, tf.col)), shape=tf.shape, dtype=np.float32)
+
+    def scores(self, query_terms: Sequence[str]) -> np.ndarray:
+        counts = Counter(t for t in query_terms if t in self.vocabulary)
+        if not counts:
+            return np.zeros(self.matrix.shape[0], np.float32)
+        cols = [self.vocabulary[t] for t in counts]
+        weights = np.array(list(counts.values()), np.float32)
+        return np.asarray(self.matrix[:, cols] @ weights).ravel()
+
+
+@dataclass
+class LoadedIndex:
+    """A published index version in memory."""
+
+    files: IndexFiles
+    manifest: Manifest
+    chunks: list[Chunk]
+    dense: list[faiss.Index]
+    bm25: BM25
+    alternates: dict[str, dict[str, str]]  # source -> {language: twin URL}
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @cached_property
+    def report(self) -> dict[str, object]:
+        return read_report(self.files)
+
+    @cached_property
+    def vectors(self) -> list[np.ndarray]:
+        return [index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d)) for index in self.dense]
+
+    def sentences(self, row: int) -> list[tuple[str, np.ndarray | None]]:
+        """The sentences of a chunk with their vectors from the manifest's sentence model."""
+        with open_db(self.files.db) as db:
+            found = db.execute(
+                "SELECT text, vector FROM sentences WHERE chunk_row = ? ORDER BY idx", (row,)
+            ).fetchall()
+        return [
+            (r["text"], np.frombuffer(r["vector"], np.float32) if r["vector"] else None) for r in found
+        ]
+
+    @cached_property
+    def vocabulary(self) -> tuple[dict[str, int], np.ndarray]:
+        """Content words of the passages and their vectors (sentence model), for concept coverage."""
+        with open_db(self.files.db) as db:
+            rows = db.execute("SELECT word, vector FROM vocabulary ORDER BY word").fetchall()
+        if not rows:
+            return {}, np.zeros((0, 1), np.float32)
+        words = {r["word"]: i for i, r in enumerate(rows)}
+        return words, np.vstack([np.frombuffer(r["vector"], np.float32) for r in rows])
+
+    def documents(self) -> list[dict[str, object]]:
+        with open_db(self.files.db) as db:
+            return [dict(r) for r in db.execute("SELECT source, title, url, language, modified, root FROM documents")]
+
+
+def load_index(root: object, version: str = "") -> LoadedIndex:
+    from pathlib import Path
+
+    files = resolve_version(Path(str(root)), version)
+    manifest = read_manifest(files)
+    with open_db(files.db) as db:
+        rows = db.execute("SELECT * FROM chunks ORDER BY row").fetchall()
+        alternates = {
+            r["source"]: json.loads(r["alternates"] or "{}")
+            for r in db.execute("SELECT source, alternates FROM documents")
+        }
+    chunks = [chunk_from_row(r) for r in rows]
+    dense = [faiss.read_index(str(files.dir / m["file"])) for m in manifest.models]
+    bm25 = BM25([(r["terms"] or "").split() for r in rows])
+    return LoadedIndex(files, manifest, chunks, dense, bm25, alternates)
+
+
+def check_models(index: LoadedIndex, configured: str) -> None:
+    """Refuse an index built with other embeddings than the configured ones."""
+    if configured and configured != index.manifest.embeddings:
+        raise IndexMismatch(
+            f"The index in {index.files.root} was built with embeddings {index.manifest.embeddings!r}, "
+            f"but {configured!r} is configured. Rebuild it with `gidsbot ingest --rebuild` "
+            f"(keeping GIDSBOT_EMBEDDINGS={configured}), or unset GIDSBOT_EMBEDDINGS to use the index as built."
+        )
+
+
+class Retriever:
+    def __init__(self, index: LoadedIndex, models: Sequence[NamedEmbeddings] | None = None, bm25_weight: float = 0.5):
+        self.index = index
+        self.models = list(models) if models is not None else load_models(index.manifest.embeddings)
+        for model, meta in zip(self.models, index.manifest.models, strict=True):
+            if model.name != meta["name"] or model.dim != meta["dim"]:
+                raise IndexMismatch(
+                    f"Embedding model {model.name} ({model.dim} dimensions) does not match the index's "
+                    f"{meta['name']} ({meta['dim']}); rebuild with `gidsbot ingest --rebuild`."
+                )
+        self.bm25_weight = bm25_weight
+
+    @property
+    def sentence_model(self) -> NamedEmbeddings:
+        name = self.index.manifest.sentence_model
+        return next((m for m in self.models if m.name == name), self.models[0])
+
+    def query_vectors(self, text: str) -> list[np.ndarray]:
+        return [model.query_array(text) for model in self.models]
+
+    def search(
+        self, query: str, language: str = "", limit: int = 10, lexical: str | None = None
+    ) -> tuple[list[Hit], list[np.ndarray]]:
+        """Fused hits for ``query``; ``lexical`` (default: the query) is what BM25 searches."""
+        n = len(self.index.chunks)
+        if n == 0:
+            return [], []
+        vectors = self.query_vectors(query)
+        fused: dict[int, float] = {}
+        ranks: dict[int, dict[str, int]] = {}
+        depth = min(CANDIDATES, n)
+        for model, index, vector in zip(self.models, self.index.dense, vectors, strict=True):
+            _, found = index.search(vector.reshape(1, -1).astype(np.float32), depth)
+            for rank, row in enumerate(int(r) for r in found[0] if r >= 0):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+                ranks.setdefault(row, {})[model.name] = rank + 1
+        scores = self.index.bm25.scores(terms(lexical if lexical is not None else query, language))
+        if scores.any():
+            top = np.argsort(-scores)[:depth]
+            for rank, row in enumerate(int(r) for r in top if scores[r] > 0):
+                fused[row] = fused.get(row, 0.0) + self.bm25_weight / (RRF_K + rank + 1)
+                ranks.setdefault(row, {})["bm25"] = rank + 1
+        best = sorted(fused, key=lambda r: -fused[r])[:limit]
+        hits = []
+        for row in best:
+            similarity = {
+                model.name: float(np.dot(matrix[row], vector))
+                for model, matrix, vector in zip(self.models, self.index.vectors, vectors, strict=True)
+            }
+            hits.append(Hit(self.index.chunks[row], fused[row], ranks[row], similarity))
+        return hits, vectors
+
+    def row_of(self, chunk: Chunk) -> int:
+        return self._rows[chunk.id]
+
+    @cached_property
+    def _rows(self) -> dict[str, int]:
+        return {c.id: i for i, c in enumerate(self.index.chunks)}
+
+
+def best_rank(hit: Hit) -> float:
+    return min(hit.ranks.values()) if hit.ranks else math.inf

@@ -1,0 +1,79 @@
+"""Answering with fast hashing embeddings: behaviour of Bot.ask whatever the models."""
+
+from pathlib import Path
+
+import pytest
+
+from bot import Bot
+from bot.errors import QuestionError
+from bot.settings import load_settings
+from ingest.pipeline import run_ingest
+
+
+@pytest.fixture(scope="module")
+def hashing_bot(tmp_path_factory: pytest.TempPathFactory) -> Bot:
+    settings = load_settings(environ={}, index=tmp_path_factory.mktemp("h") / "index", embeddings="hashing")
+    run_ingest(settings, show_progress=False)
+    return Bot.load(settings=settings)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "???", "\x00\x01"])
+def test_malformed_questions_get_a_sentence(hashing_bot, question):
+    with pytest.raises(QuestionError) as error:
+        hashing_bot.ask(question)
+    assert str(error.value).endswith(".") and "Traceback" not in str(error.value)
+
+
+def test_overlong_question_is_refused_with_its_length(hashing_bot):
+    with pytest.raises(QuestionError, match="too long"):
+        hashing_bot.ask("papier " * 1000)
+
+
+def test_bad_history_is_explained(hashing_bot):
+    with pytest.raises(QuestionError, match="history"):
+        hashing_bot.ask("Wanneer was de tweede?", history="niet een lijst")  # type: ignore[arg-type]
+    with pytest.raises(QuestionError, match="role"):
+        hashing_bot.ask("Wanneer was de tweede?", history=[{"role": "system", "content": "x"}])
+
+
+def test_answer_cites_numbered_sources_that_exist(hashing_bot):
+    answer = hashing_bot.ask("Wanneer werd de eerste Buyer Meets Supplier gehouden?")
+    assert answer.found and answer.language == "nl"
+    numbers = {c.n for c in answer.citations}
+    assert numbers == set(range(1, len(numbers) + 1))
+    for n in numbers:
+        assert f"[{n}]" in answer.answer
+    assert "23 mei 2018" in answer.answer
+    assert answer.citations[0].source == "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
+
+
+def test_answer_language_can_be_forced(hashing_bot):
+    answer = hashing_bot.ask("Wanneer werd de eerste Buyer Meets Supplier gehouden?", lang="en")
+    assert answer.language == "en" and answer.answer.startswith("According to")
+
+
+def test_unknown_language_is_refused(hashing_bot):
+    with pytest.raises(QuestionError, match="nl, fr or en"):
+        hashing_bot.ask("Wat is EMAS?", lang="de")
+
+
+def test_follow_up_uses_the_previous_question(hashing_bot):
+    history = [
+        {"role": "user", "content": "Wanneer was de eerste Buyer Meets Supplier?"},
+        {"role": "assistant", "content": "Op 23 mei 2018 [1]"},
+    ]
+    answer = hashing_bot.ask("En wanneer was de tweede?", history=history)
+    assert answer.found and "4 februari 2019" in answer.answer
+
+
+def test_answer_serialises_to_the_json_contract(hashing_bot):
+    data = hashing_bot.ask("Hoeveel organisaties engageerden zich via Vlaanderen Circulair?").to_json()
+    assert {"answer", "language", "found", "citations"} <= set(data)
+    assert {"n", "title", "source", "section", "snippet"} <= set(data["citations"][0])
+
+
+def test_python_api_from_a_path(tmp_path: Path):
+    settings = load_settings(environ={}, index=tmp_path / "i", embeddings="hashing")
+    run_ingest(settings, show_progress=False)
+    bot = Bot.load(tmp_path / "i")
+    assert bot.ask("Wie is bevoegd voor het Vlaams Actieplan?", history=[]).citations

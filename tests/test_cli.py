@@ -1,0 +1,107 @@
+"""The command-line contract of DESIGN.md, run as a real process."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ui.cli import main
+
+
+def gidsbot(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "GIDSBOT_EMBEDDINGS": "hashing", **(env or {})},
+    )
+
+
+def last_json(stdout: str) -> dict:
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Path:
+    root = tmp_path / "idx"
+    assert main(["ingest", "--index", str(root), "--embeddings", "hashing"]) == 0
+    return root
+
+
+def test_ingest_json_report(tmp_path):
+    done = gidsbot("ingest", "--index", str(tmp_path / "i"), "--json")
+    assert done.returncode == 0, done.stderr
+    report = last_json(done.stdout)
+    for key in ("documents", "chunks", "added", "changed", "removed", "unchanged", "embedded_chunks",
+                "failed", "skipped", "index_version", "seconds"):
+        assert key in report
+    assert report["documents"] == 2
+    again = last_json(gidsbot("ingest", "--index", str(tmp_path / "i"), "--json").stdout)
+    assert again["embedded_chunks"] == 0 and again["unchanged"] == 2
+
+
+def test_ask_json_and_history(index, tmp_path):
+    history = tmp_path / "h.json"
+    history.write_text(json.dumps([
+        {"role": "user", "content": "Wanneer was de eerste Buyer Meets Supplier?"},
+        {"role": "assistant", "content": "Op 23 mei 2018 [1]"},
+    ]), encoding="utf-8")
+    done = gidsbot("ask", "En wanneer was de tweede?", "--history", str(history), "--index", str(index), "--json")
+    assert done.returncode == 0, done.stderr
+    answer = last_json(done.stdout)
+    assert answer["found"] is True and answer["language"] == "nl"
+    assert "4 februari 2019" in answer["answer"]
+    assert any(c["source"] == "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
+               for c in answer["citations"])
+
+
+def test_ask_with_index_from_the_environment(index):
+    done = gidsbot("ask", "Wie is bevoegd voor het Vlaams Actieplan?", "--json", env={"GIDSBOT_INDEX": str(index)})
+    assert done.returncode == 0 and last_json(done.stdout)["citations"]
+
+
+def test_errors_are_one_sentence_not_a_traceback(tmp_path, index):
+    missing = gidsbot("ask", "Wat is EMAS?", "--index", str(tmp_path / "none"), "--json")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert "gidsbot ingest" in last_json(missing.stdout)["error"]
+    empty = gidsbot("ask", "   ", "--index", str(index))
+    assert empty.returncode == 1 and "empty" in empty.stderr and "Traceback" not in empty.stderr
+    bad_history = tmp_path / "bad.json"
+    bad_history.write_text("{not json", encoding="utf-8")
+    broken = gidsbot("ask", "Wat?", "--history", str(bad_history), "--index", str(index))
+    assert broken.returncode == 1 and "not valid JSON" in broken.stderr
+
+
+def test_eval_reports_the_contract_keys(index, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"question": "Wanneer werd de eerste Buyer Meets Supplier gehouden?",
+                    "expected": ["vlaams-parlement"], "facts": ["23 mei 2018"], "language": "nl"}) + "\n"
+        + json.dumps({"question": "Hoe bak ik een appeltaart?", "expected": []}) + "\n",
+        encoding="utf-8")
+    done = gidsbot("eval", str(questions), "--index", str(index), "--json")
+    assert done.returncode == 0, done.stderr
+    result = last_json(done.stdout)
+    assert {"n", "recall@1", "recall@5", "mrr@10", "p50_ms", "p95_ms"} <= set(result)
+    assert result["n"] == 2 and result["recall@5"] == 1.0
+
+
+def test_index_list_and_use(index, capsys):
+    assert main(["index", "list", "--index", str(index), "--json"]) == 0
+    listed = last_json(capsys.readouterr().out)
+    version = listed["current"]
+    assert listed["versions"][0]["version"] == version
+    assert main(["index", "use", "nope", "--index", str(index)]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_help_is_clear(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    for command in ("ingest", "ask", "eval", "serve", "index"):
+        assert command in text
+    with pytest.raises(SystemExit):
+        main(["ask", "--help"])
+    assert "--history" in capsys.readouterr().out

@@ -1,0 +1,56 @@
+"""The real default models (multilingual-e5-small + USE multilingual) on the bundled corpus."""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_manifest_records_the_default_models(real_bot):
+    manifest = real_bot.index.manifest
+    assert manifest.embeddings == "e5+use"
+    assert [(m["name"], m["dim"]) for m in manifest.models] == [("e5", 384), ("use", 512)]
+
+
+def test_dutch_question_is_answered_with_the_fact_and_its_passage(real_bot):
+    answer = real_bot.ask("Wanneer werd de eerste Buyer Meets Supplier gehouden?")
+    assert answer.found and answer.language == "nl"
+    assert "23 mei 2018" in answer.answer
+    assert answer.citations[0].source == "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
+    assert "23 mei 2018" in answer.citations[0].snippet
+
+
+def test_french_question_on_a_dutch_document(real_bot):
+    answer = real_bot.ask("Quand le conseil des ministres a-t-il approuvé la note sur la politique d'achat fédérale ?")
+    assert answer.found and answer.language == "fr"
+    assert "19 november 2021" in answer.answer
+    assert "néerlandais" in answer.answer  # says the source is in another language
+    assert answer.citations[0].source.startswith("icdo-werkgroep")
+
+
+def test_english_question(real_bot):
+    answer = real_bot.ask("When did the federal Minister for Sustainable Development sign the Circular and Fair ICT Pact?")
+    assert answer.found and answer.language == "en" and "14 juni 2021" in answer.answer
+
+
+def test_off_topic_question_is_refused_with_the_closest_pages(real_bot):
+    answer = real_bot.ask("Quelle est la recette de la carbonade flamande ?")
+    assert not answer.found and answer.language == "fr"
+    assert answer.answer.startswith("Les documents indexés ne traitent pas")
+    assert answer.citations  # the closest pages
+
+
+def test_follow_up_without_a_language_model(real_bot):
+    history = [
+        {"role": "user", "content": "Wanneer was de eerste Buyer Meets Supplier?"},
+        {"role": "assistant", "content": "Op 23 mei 2018 [1]"},
+    ]
+    answer = real_bot.ask("En wanneer was de tweede?", history=history)
+    assert answer.found and "4 februari 2019" in answer.answer.split("\n\n", 1)[1].split("[")[0]
+
+
+def test_unchanged_reingest_with_real_models_embeds_nothing(real_index):
+    from bot.settings import load_settings
+    from ingest.pipeline import run_ingest
+
+    report = run_ingest(load_settings(environ={}, index=real_index), show_progress=False)
+    assert report.embedded_chunks == 0 and report.unchanged == 2

@@ -1,0 +1,246 @@
+"""The `gidsbot` command: ingest, ask, eval, serve, index.
+
+Every command takes --index DIR and --json; with --json exactly one JSON object is printed on
+stdout, as the last line, and progress and logs go to stderr. Errors meant for people are one
+sentence on stderr (and {"error": ...} on stdout with --json), with exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.errors import GidsbotError, QuestionError
+from bot.settings import Settings, load_settings
+
+__all__ = ["main"]
+
+log = logging.getLogger("gidsbot")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", type=Path, help="index directory (default: $GIDSBOT_INDEX or data/index)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout, as the last line")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gidsbot",
+        description="Answers questions from the Gids voor Duurzame Aankopen, with its sources.",
+        epilog="Settings: options first, then GIDSBOT_* environment variables, then defaults (see README).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ingest = sub.add_parser("ingest", help="read sources into a new index version",
+                            description="Crawl sites and/or read files, and publish a new index version. "
+                            "With no source, ingests the bundled corpus.")
+    _common(ingest)
+    ingest.add_argument("--site", action="append", default=[], metavar="URL", help="crawl this site (repeatable)")
+    ingest.add_argument("--path", action="append", default=[], type=Path, metavar="DIR_OR_FILE",
+                        help="read this file or folder (repeatable)")
+    ingest.add_argument("--config", type=Path, metavar="FILE", help="sources file such as corpus/sources.toml")
+    ingest.add_argument("--max-pages", type=int, metavar="N", help="fetch at most N pages per site")
+    ingest.add_argument("--embeddings", metavar="SPEC", help="embedding models, e.g. e5+use (default: as built)")
+    ingest.add_argument("--rebuild", action="store_true", help="embed everything anew instead of reusing vectors")
+
+    ask = sub.add_parser("ask", help="answer one question with citations",
+                         description="Answer a question from the index, with numbered citations.")
+    _common(ask)
+    ask.add_argument("question", help="the question, in Dutch, French or English")
+    ask.add_argument("--lang", choices=["nl", "fr", "en"], help="answer language (default: the question's)")
+    ask.add_argument("--history", type=Path, metavar="FILE.json",
+                     help="earlier turns: a JSON list of {role: user|assistant, content}, oldest first")
+
+    evaluate = sub.add_parser("eval", help="measure retrieval and answers on a question set",
+                              description="One JSON question a line: {question, expected: [source substrings], "
+                              "facts?: [strings], language?}. An empty expected list marks an off-topic question.")
+    _common(evaluate)
+    evaluate.add_argument("file", type=Path, metavar="FILE.jsonl")
+    evaluate.add_argument("--k", type=int, default=5, help="cut-off of the main recall figure (default 5)")
+
+    serve = sub.add_parser("serve", help="start the Streamlit chat (builds the index when there is none)",
+                           description="Start the chat app: the same as `streamlit run ui/app.py`.")
+    _common(serve)
+    serve.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    serve.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+
+    index = sub.add_parser("index", help="list index versions, or choose the current one (rollback)")
+    index_sub = index.add_subparsers(dest="action", metavar="ACTION", required=True)
+    _common(index_sub.add_parser("list", help="list published versions"))
+    use = index_sub.add_parser("use", help="make VERSION the current one (rollback, or pin for a workshop)")
+    _common(use)
+    use.add_argument("version")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(index=args.index, embeddings=getattr(args, "embeddings", None))
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], human: str) -> None:
+    if args.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(human.rstrip() + "\n")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import run_ingest
+
+    report = run_ingest(
+        _settings(args), sites=args.site, paths=args.path, config=args.config,
+        max_pages=args.max_pages, rebuild=args.rebuild, show_progress=sys.stderr.isatty(),
+    )
+    data = report.to_json()
+    lines = [
+        f"Published index version {report.index_version} in {report.seconds:.1f} s: "
+        f"{report.documents} documents, {report.chunks} chunks.",
+        f"added {report.added}, changed {report.changed}, removed {report.removed}, "
+        f"unchanged {report.unchanged}; embedded {report.embedded_chunks} chunks.",
+    ]
+    if report.stopped:
+        lines.append(f"Stopped early: {report.stopped}")
+    if report.failed:
+        lines.append(f"Failed ({len(report.failed)}):")
+        lines.extend(f"  {f['url']}: {f['error']}" for f in report.failed[:20])
+    if report.skipped:
+        reasons: dict[str, int] = {}
+        for s in report.skipped:
+            reasons[s["reason"]] = reasons.get(s["reason"], 0) + 1
+        lines.append("Skipped: " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
+    _emit(args, data, "\n".join(lines))
+    return 0
+
+
+def _read_history(path: Path | None) -> list[dict[str, str]]:
+    if path is None:
+        return []
+    try:
+        history = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise QuestionError(f"Cannot read the history file {path}: {exc.strerror}.") from None
+    except ValueError:
+        raise QuestionError(f"The history file {path} is not valid JSON.") from None
+    if not isinstance(history, list):
+        raise QuestionError("The history file must hold a JSON list of {role, content} turns.")
+    return history
+
+
+def _format_answer(answer: Any) -> str:
+    lines = [answer.answer, ""]
+    for c in answer.citations:
+        where = " › ".join(p for p in (c.section, f"p. {c.page}" if c.page else "") if p)
+        lines.append(f"[{c.n}] {c.title} — {c.url or c.source}" + (f" ({where})" if where else ""))
+        lines.append(f"    “{c.snippet}”")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot import Bot
+
+    history = _read_history(args.history)
+    bot = Bot.load(settings=_settings(args))
+    answer = bot.ask(args.question, history=history, lang=args.lang)
+    _emit(args, answer.to_json(), _format_answer(answer))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluate import evaluate, read_questions
+
+    from bot import Bot
+
+    questions = read_questions(args.file)
+    bot = Bot.load(settings=_settings(args))
+    result = evaluate(bot, questions, k=args.k)
+    human = "\n".join(f"{key}: {value}" for key, value in result.items() if key != "details")
+    _emit(args, {k: v for k, v in result.items() if k != "details"}, human)
+    return 0
+
+
+def ensure_index(settings: Settings) -> None:
+    """Build the index from the bundled corpus when there is none (the first `serve`)."""
+    from bot.store import current_version
+
+    if current_version(Path(settings.index)) is None:
+        from ingest.pipeline import run_ingest
+
+        sys.stderr.write(f"No index in {settings.index} yet: building it from the bundled corpus...\n")
+        report = run_ingest(settings, show_progress=sys.stderr.isatty())
+        sys.stderr.write(f"Index {report.index_version}: {report.documents} documents, {report.chunks} chunks.\n")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    ensure_index(settings)
+    app = Path(__file__).with_name("app.py")
+    env = dict(os.environ, GIDSBOT_INDEX=str(Path(settings.index).resolve()))
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port), "--server.address", args.address,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    sys.stderr.write(f"gidsbot: open http://{args.address}:{args.port}/\n")
+    if args.json:
+        _emit(args, {"url": f"http://{args.address}:{args.port}/", "index": env["GIDSBOT_INDEX"]}, "")
+        sys.stdout.flush()
+    os.execvpe(command[0], command, env)  # noqa: S606 - replaces this process with the server
+    return 0  # pragma: no cover
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from bot.store import current_version, list_versions, read_manifest, resolve_version, set_current
+
+    root = Path(_settings(args).index)
+    if args.action == "use":
+        set_current(root, args.version)
+    current = current_version(root)
+    versions = []
+    for version in reversed(list_versions(root)):
+        manifest = read_manifest(resolve_version(root, version))
+        versions.append({"version": version, "current": version == current, "created": manifest.created,
+                         "documents": manifest.counts.get("documents", 0), "chunks": manifest.counts.get("chunks", 0)})
+    human = "\n".join(
+        f"{'*' if v['current'] else ' '} {v['version']}  {v['created']}  {v['documents']} documents, {v['chunks']} chunks"
+        for v in versions
+    ) or f"No index versions in {root}."
+    _emit(args, {"current": current, "versions": versions}, human)
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve, "index": cmd_index}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr, format="%(levelname)s %(message)s"
+    )
+    started = time.monotonic()
+    try:
+        return COMMANDS[args.command](args)
+    except GidsbotError as exc:
+        return _fail(args, str(exc))
+    except KeyboardInterrupt:
+        return _fail(args, "Interrupted; nothing was published, the previous index keeps serving.", 130)
+    finally:
+        log.info("%s took %.2f s", args.command, time.monotonic() - started)
+
+
+def _fail(args: argparse.Namespace, message: str, status: int = 1) -> int:
+    sys.stderr.write(f"gidsbot: {message}\n")
+    if getattr(args, "json", False):
+        sys.stdout.write(json.dumps({"error": message}, ensure_ascii=False) + "\n")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

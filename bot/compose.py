@@ -18,7 +18,7 @@ import numpy as np
 from bot.prompts import LANGUAGE_NAMES, phrase
 from bot.embeddings import NamedEmbeddings
 from bot.retrieve import LoadedIndex
-from bot.text import content_words, terms
+from bot.text import abbreviations, content_words, terms
 from bot.types import Answer, Chunk, Citation, Hit
 
 __all__ = ["Evidence", "Picked", "closest_pages", "evidence", "extractive_answer", "pick_sentences"]
@@ -41,6 +41,7 @@ class Picked:
     hit_index: int  # which hit (passage) it comes from
     position: int  # order within the passage
     score: float
+    after: str = ""  # the sentence that follows it in the passage
 
 
 @dataclass
@@ -111,6 +112,20 @@ def evidence(
     )
 
 
+def _shape(sentence: str, kinds: set[str]) -> float:
+    """Does the sentence have the shape of an answer: a date when one is asked for, a statement not a question."""
+    score = 0.0
+    if "date" in kinds:
+        score += 0.25 if _DATE.search(sentence) else -0.1
+    if "number" in kinds:
+        score += 0.15 if _NUMBER.search(sentence) else -0.1
+    if sentence.rstrip().endswith("?"):
+        score -= 0.3
+    if len(sentence.split()) > 70:
+        score -= 0.1
+    return score
+
+
 def _wants(question: str) -> set[str]:
     return {kind for kind, pattern in _WANTS.items() if pattern.search(question)}
 
@@ -136,26 +151,40 @@ def pick_sentences(
         prior = 0.25 * _coverage(list(wanted), [passage], index) + 0.12 / (h + 1)
         if around:
             prior += 0.4 * _coverage(list(around), [passage], index)
-        for position, (sentence, vector) in enumerate(index.sentences(row)):
+        expansions = abbreviations(hit.chunk.text)
+        listed = index.sentences(row)
+        for position, (sentence, vector) in enumerate(listed):
             words = len(sentence.split())
             if words < 4:
                 continue
-            own = set(terms(sentence, hit.chunk.language))
+            longer = " ".join(v for k, v in expansions.items() if re.search(rf"\b{re.escape(k)}\b", sentence))
+            own = set(terms(f"{sentence} {longer}", hit.chunk.language))
             lexical = _coverage(list(wanted), [own], index)
             dense = float(np.dot(vector, query_vector)) if vector is not None and query_vector is not None else 0.0
-            bonus = 0.0
-            if "date" in kinds and _DATE.search(sentence):
-                bonus += 0.25
-            if "number" in kinds and _NUMBER.search(sentence):
-                bonus += 0.15
-            length = -0.1 if words > 70 else 0.0
-            scored.append(Picked(sentence, h, position, dense + 0.6 * lexical + bonus + length + prior))
+            after = listed[position + 1][0] if position + 1 < len(listed) else ""
+            score = dense + 0.6 * lexical + _shape(sentence, kinds) + prior
+            scored.append(Picked(sentence, h, position, score, after))
     scored.sort(key=lambda p: -p.score)
     if not scored:
         return []
     best = scored[0].score
     chosen = [p for p in scored[:max_sentences] if p.score >= best - 0.12]
-    return chosen
+    return _complete(chosen, scored, kinds)
+
+
+def _complete(chosen: list[Picked], scored: Sequence[Picked], kinds: set[str]) -> list[Picked]:
+    """Add the next sentence when the best one lacks the date or figure asked for and the next has it
+    ("Het systeem is sinds 2018 operationeel." after the sentence that names the system)."""
+    top = chosen[0]
+    wanted = [_DATE if "date" in kinds else None, _NUMBER if "number" in kinds else None]
+    missing = [p for p in wanted if p is not None and not p.search(top.text)]
+    if not missing or not top.after or not all(p.search(top.after) for p in missing):
+        return chosen
+    if any(p.hit_index == top.hit_index and p.position == top.position + 1 for p in chosen):
+        return chosen
+    follow = next((p for p in scored if p.hit_index == top.hit_index and p.position == top.position + 1), None)
+    extra = follow or Picked(top.after, top.hit_index, top.position + 1, top.score - 0.01)
+    return [*chosen, extra]
 
 
 def _order(picked: Sequence[Picked]) -> list[Picked]:
@@ -194,6 +223,10 @@ def extractive_answer(question: str, language: str, hits: Sequence[Hit], picked:
     by_hit: dict[int, list[str]] = {}
     for p in ordered:
         by_hit.setdefault(p.hit_index, []).append(p.text)
+    for p in reversed(ordered):  # the quoted passage goes on one sentence past the last one used
+        quoted = by_hit[p.hit_index]
+        if p.after and p.after not in quoted and p.text == quoted[-1]:
+            quoted.append(p.after)
     citations = [citation_for(n, hits[h].chunk, _snippet(by_hit[h])) for h, n in numbers.items()]
     body = " ".join(f"{p.text} [{numbers[p.hit_index]}]" for p in ordered)
     head = phrase("found", language)

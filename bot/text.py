@@ -87,7 +87,49 @@ def terms(text: str, language: str = "") -> list[str]:
     """
     stem = _stemmer(language if language in _STEMMER_NAMES else "nl")
     kept = [w for w in words(text) if w not in _ALL_STOP and (len(w) > 1 or w.isdigit())]
-    return [s for s in stem.stemWords(kept) if s]
+    stemmed = stem.stemWords(kept)
+    # ordinals mean the same in every language: "deuxième" must find "tweede"
+    return [_ORDINALS.get(w, s) for w, s in zip(kept, stemmed, strict=True) if s]
+
+
+_ORDINALS = {
+    word: f"ord{n}"
+    for n, forms in enumerate(
+        [
+            "eerste premier premiere first 1e 1ste 1er 1re",
+            "tweede deuxieme second seconde 2e 2de",
+            "derde troisieme third 3e 3de",
+            "vierde quatrieme fourth 4e 4de",
+            "vijfde cinquieme fifth 5e 5de",
+            "laatste dernier derniere last",
+        ],
+        start=1,
+    )
+    for word in forms.split()
+}
+
+
+_ABBREVIATION = re.compile(r"((?:[^\W\d_][\w’'-]*\s+){0,9}[^\W\d_][\w’'-]*)\s*\(([A-Z][A-Za-z0-9]{1,9})\)")
+
+
+def abbreviations(text: str) -> dict[str, str]:
+    """Abbreviations a text defines, "Buyer Meets Supplier (BMS)" -> {"BMS": "Buyer Meets Supplier"}.
+
+    The long form is the shortest run of words before the brackets whose initials, function words
+    aside ("Federaal Instituut voor Duurzame Ontwikkeling (FIDO)"), spell the abbreviation.
+    """
+    found: dict[str, str] = {}
+    for match in _ABBREVIATION.finditer(text):
+        short = match.group(2)
+        letters = [c for c in short.upper() if c.isalpha()]
+        candidates = match.group(1).split()
+        for start in range(len(candidates) - 1, -1, -1):
+            run = candidates[start:]
+            initials = [w[0].upper() for w in run if fold(w) not in _ALL_STOP or w[0].isupper()]
+            if initials == letters and fold(run[0]) not in _ALL_STOP:
+                found[short] = " ".join(run)
+                break
+    return found
 
 
 def content_words(text: str) -> list[str]:

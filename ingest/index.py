@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from bot.store import (
     resolve_version,
     write_vectors,
 )
-from bot.text import content_words, sentences, terms
+from bot.text import abbreviations, content_words, sentences, terms
 from bot.types import Chunk
 from ingest.chunk import embedding_text
 from ingest.types import IngestReport
@@ -111,6 +112,14 @@ def load_previous(root: Path, spec: str) -> Previous | None:
             sentence_rows.setdefault(row["chunk_row"], []).append((row["text"], row["vector"]))
     vectors = [read_vectors(files.dense(n)) for n in range(len(manifest.models))]
     return Previous(files, manifest, documents, rows, vectors, sentence_rows)
+
+
+def chunk_terms(chunk: Chunk, expansions: dict[str, str]) -> list[str]:
+    """BM25 terms of a passage; an abbreviation it uses brings its long form ("BMS" -> Buyer Meets Supplier),
+    so a question that spells it out still finds the passage."""
+    text = f"{chunk.title} {chunk.section} {chunk.text}"
+    extra = [long for short, long in expansions.items() if re.search(rf"\b{re.escape(short)}\b", chunk.text)]
+    return terms(" ".join([text, *extra]), chunk.language)
 
 
 def _embed_missing(
@@ -197,6 +206,7 @@ def write_version(
     sentence_data = _sentence_rows(chunks, sentence_model, previous)
     vocabulary = _vocabulary_rows(chunks, sentence_model, previous)
 
+    expansions = {d.source: abbreviations("\n".join(c.text for c in d.chunks)) for d in documents}
     staging = new_version_dir(root)
     with open_db(staging.db, readonly=False) as db:
         db.executemany(
@@ -211,7 +221,7 @@ def write_version(
             "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (row, c.id, c.source, c.title, c.section, c.page, c.language, c.text, c.position, c.url,
-                 c.modified, " ".join(terms(f"{c.title} {c.section} {c.text}", c.language)))
+                 c.modified, " ".join(chunk_terms(c, expansions.get(c.source, {}))))
                 for row, c in enumerate(chunks)
             ],
         )

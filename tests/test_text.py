@@ -1,4 +1,4 @@
-from bot.text import content_words, detect_language, fold, sentences, terms
+from bot.text import abbreviations, content_words, detect_language, fold, sentences, terms
 
 
 def test_fold_removes_accents_and_case():
@@ -40,3 +40,19 @@ def test_detect_language_of_short_questions():
 
 def test_detect_language_falls_back_without_letters():
     assert detect_language("2021 ?", default="fr") == "fr"
+
+
+def test_abbreviations_defined_in_a_text():
+    text = ("een eerste Buyer Meets Supplier (BMS) gehouden; het Federaal Instituut voor Duurzame "
+            "Ontwikkeling (FIDO) en de werkgroep Farm to Fork (F2F) (zie verder punt 4)")
+    assert abbreviations(text) == {
+        "BMS": "Buyer Meets Supplier",
+        "FIDO": "Federaal Instituut voor Duurzame Ontwikkeling",
+        "F2F": "Farm to Fork",
+    }
+
+
+def test_ordinals_match_across_languages():
+    """Guards against the French "deuxième" question being answered with the Dutch "eerste" sentence."""
+    assert "ord2" in terms("le deuxième Buyer Meets Supplier", "fr")
+    assert "ord2" in terms("een tweede BMS", "nl") and "ord2" in terms("the second one", "en")

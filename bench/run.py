@@ -21,11 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot import Bot  # noqa: E402
 from bot.evaluate import evaluate, percentile, read_questions  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from ingest.pipeline import run_ingest  # noqa: E402
-
-from bot import Bot  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "questions.jsonl"
 
@@ -85,7 +84,7 @@ def main() -> None:
         "reingest_unchanged_s": round(reingest_s, 2),
         "reingest_embedded_chunks": again.embedded_chunks,
         "index_bytes": size,
-        "bot_load_s": round(load_s, 2),
+        "bot_load_models_warm_s": round(load_s, 2),
         "warm_ask_p50_ms": round(percentile(latencies, 0.5), 1),
         "warm_ask_p95_ms": round(percentile(latencies, 0.95), 1),
         "warm_asks": len(latencies),

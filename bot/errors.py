@@ -36,7 +36,7 @@ class ConfigError(GidsbotError):
     pass
 
 
-class IndexError_(GidsbotError):  # noqa: N801 - the builtin IndexError is something else
+class IndexError_(GidsbotError):  # noqa: N801, N818 - the builtin IndexError is something else
     pass
 
 

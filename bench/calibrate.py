@@ -9,12 +9,11 @@ import argparse
 import json
 from pathlib import Path
 
+from bot import Bot
 from bot.chat import THRESHOLD, is_follow_up
 from bot.compose import confidence, evidence, pick_sentences
 from bot.evaluate import read_questions
 from bot.text import detect_language
-
-from bot import Bot
 
 
 def signals(bot: Bot, item: dict) -> dict:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.prompts import LANGUAGE_NAMES, phrase
 from bot.embeddings import NamedEmbeddings
+from bot.prompts import LANGUAGE_NAMES, phrase
 from bot.retrieve import LoadedIndex
 from bot.text import abbreviations, content_words, terms
 from bot.types import Answer, Chunk, Citation, Hit

@@ -190,12 +190,9 @@ def _function_word_vote(text: str) -> str | None:
 
 # Function words that belong to one language only (ambiguous ones like "de", "in", "en" left out).
 _QUESTION_WORDS = {
-    "nl": frozenset("het een van voor wat welke wanneer hoeveel waarom hoe wie waar zijn werd worden er "
-                    "met niet ook bij naar deze dit dat die kan moet".split()),
-    "fr": frozenset("le la les des du une est sont quel quelle quels quelles quand combien pourquoi comment qui "
-                    "que pour avec dans sur ce cette ces au aux".split()),
-    "en": frozenset("the of a an and what which when how many much why who where are was were for with "
-                    "to from this that does did can should".split()),
+    "nl": frozenset(["het", "een", "van", "voor", "wat", "welke", "wanneer", "hoeveel", "waarom", "hoe", "wie", "waar", "zijn", "werd", "worden", "er", "met", "niet", "ook", "bij", "naar", "deze", "dit", "dat", "die", "kan", "moet"]),
+    "fr": frozenset(["le", "la", "les", "des", "du", "une", "est", "sont", "quel", "quelle", "quels", "quelles", "quand", "combien", "pourquoi", "comment", "qui", "que", "pour", "avec", "dans", "sur", "ce", "cette", "ces", "au", "aux"]),
+    "en": frozenset(["the", "of", "a", "an", "and", "what", "which", "when", "how", "many", "much", "why", "who", "where", "are", "was", "were", "for", "with", "to", "from", "this", "that", "does", "did", "can", "should"]),
 }
 
 

@@ -1,7 +1,6 @@
 import pytest
 
 from ingest.extract import ExtractError, media_type, read_bytes
-
 from tests.conftest import CORPUS
 from tests.docs import make_docx, make_pdf
 

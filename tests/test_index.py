@@ -9,7 +9,6 @@ from bot.errors import IndexMismatch, IndexMissing, IngestError
 from bot.settings import load_settings
 from bot.store import current_version, ingest_lock, list_versions, set_current
 from ingest.pipeline import run_ingest
-
 from tests.docs import make_pdf
 
 

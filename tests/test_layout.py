@@ -1,5 +1,4 @@
 from ingest.layout import blocks, drop_furniture
-
 from tests.conftest import CORPUS
 
 ICDO = CORPUS / "icdo-werkgroep-duurzame-overheidsopdrachten-activiteiten-2021.txt"

@@ -154,9 +154,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluate import evaluate, read_questions
-
     from bot import Bot
+    from bot.evaluate import evaluate, read_questions
 
     questions = read_questions(args.file)
     bot = Bot.load(settings=_settings(args))

@@ -383,7 +383,9 @@ class _Crawl:
         if rules.unreachable:
             self.fail(where, f"robots.txt unreachable ({rules.unreachable}): nothing of this host is crawled")
         host = host_of(where)
-        self.throttle.set_delay(host, max(self.throttle.delay(host), rules.crawl_delay))
+        delay = max(self.throttle.delay(host), rules.crawl_delay)
+        self.throttle.set_delay(host, delay)
+        self.throttle.hold(host, delay)  # the robots.txt request was booked before its delay was known
         return rules
 
     def get_resource(self, url: str, site: _Site, truncate_at: int | None = None) -> Answer:

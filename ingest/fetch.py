@@ -46,7 +46,6 @@ log = logging.getLogger("gidsbot.crawl")
 BODY_TIME_FACTOR = 10
 MAX_BACKOFF = 60.0
 MAX_RETRY_AFTER = 120.0
-_CHUNK = 65_536
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5"
 
 
@@ -132,7 +131,7 @@ class Fetcher:
             log.info("retrying %s in %.1f s: %s", url, wait, answer.error)
             self.throttle.hold(host, wait)
         if answer.retry and policy.retries:
-            answer.error += f" after {policy.retries} retries"
+            answer.error += f" after {policy.retries} {'retry' if policy.retries == 1 else 'retries'}"
         return answer
 
     def _once(
@@ -163,9 +162,7 @@ class Fetcher:
             return Answer(url, error=f"{type(exc).__name__}: {exc}")
 
 
-def _answer(
-    url: str, response: httpx.Response, policy: Policy, media: MediaFilter | None, truncate: bool
-) -> Answer:
+def _answer(url: str, response: httpx.Response, policy: Policy, media: MediaFilter | None, truncate: bool) -> Answer:
     status, headers = response.status_code, response.headers
     if status >= 500 or status == 429:
         return Answer(url, status, headers, error=f"HTTP {status}", retry=True)
@@ -195,7 +192,7 @@ def _read(response: httpx.Response, limit: int, deadline: float, truncate: bool)
     """The decompressed body, at most ``limit`` bytes (raises _TooLargeError beyond, unless truncating)."""
     decode = _decoder(response.headers.get("content-encoding", ""))
     body = bytearray()
-    for chunk in response.iter_raw(_CHUNK):
+    for chunk in response.iter_raw():  # no chunk size: httpx would wait to fill it
         if time.monotonic() > deadline:
             raise _DeadlineError
         for piece in decode(chunk, limit + 1 - len(body)):

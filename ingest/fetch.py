@@ -46,6 +46,7 @@ log = logging.getLogger("gidsbot.crawl")
 BODY_TIME_FACTOR = 10
 MAX_BACKOFF = 60.0
 MAX_RETRY_AFTER = 120.0
+_DRAIN_BYTES = 65_536
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5"
 
 
@@ -164,9 +165,12 @@ class Fetcher:
 
 def _answer(url: str, response: httpx.Response, policy: Policy, media: MediaFilter | None, truncate: bool) -> Answer:
     status, headers = response.status_code, response.headers
+    deadline = time.monotonic() + policy.timeout * BODY_TIME_FACTOR
     if status >= 500 or status == 429:
+        _drain(response, deadline)
         return Answer(url, status, headers, error=f"HTTP {status}", retry=True)
     if not 200 <= status < 300 or status in (204, 205):
+        _drain(response, deadline)
         return Answer(url, status, headers)  # a redirect, 304 or 4xx: the status says it all
     media_type = media(headers.get("content-type", ""), url) if media else "*"
     if not media_type:
@@ -174,7 +178,6 @@ def _answer(url: str, response: httpx.Response, policy: Policy, media: MediaFilt
     length = headers.get("content-length", "")
     if not truncate and length.isdigit() and int(length) > policy.max_bytes:
         return Answer(url, status, headers, refused="too-large")
-    deadline = time.monotonic() + policy.timeout * BODY_TIME_FACTOR
     try:
         body = _read(response, policy.max_bytes, deadline, truncate)
     except _TooLargeError:
@@ -186,6 +189,19 @@ def _answer(url: str, response: httpx.Response, policy: Policy, media: MediaFilt
 
 class _UnsupportedEncodingError(Exception):
     pass
+
+
+def _drain(response: httpx.Response, deadline: float) -> None:
+    """Read a small unwanted body (a 304, a redirect, an error page) so the connection can be
+    reused: closing it unread costs a new TCP connection per request. Large ones are dropped."""
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) > _DRAIN_BYTES:
+        return
+    read = 0
+    for chunk in response.iter_raw():
+        read += len(chunk)
+        if read > _DRAIN_BYTES or time.monotonic() > deadline:
+            return
 
 
 def _read(response: httpx.Response, limit: int, deadline: float, truncate: bool) -> bytes:

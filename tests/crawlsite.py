@@ -42,6 +42,7 @@ class Hit:
     path: str  # path and query, exactly as requested
     headers: dict[str, str]  # lower-case names
     when: float
+    client: int = 0  # the client's port: one port for many hits means a kept-alive connection
     status: int = 0
 
     def header(self, name: str) -> str:
@@ -87,7 +88,7 @@ class Site:
         self.log: list[Hit] = []
         self.counters: dict[str, int] = {}
         self.stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._server = _Server(("127.0.0.1", 0), _make_handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> Site:
@@ -149,13 +150,19 @@ class Site:
         self.log.clear()
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a crawler hanging up on a body it does not want is normal here, not worth a traceback
+
+
 def _make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
         disable_nagle_algorithm = True  # else headers and body in two writes cost 40 ms (delayed ACK)
 
         def do_GET(self) -> None:
-            hit = Hit(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            hit = Hit(self.path, headers, time.monotonic(), self.client_address[1])
             site.log.append(hit)
             route = site.find(self.path)
             response: Response | None

@@ -231,6 +231,7 @@ def test_unchanged_recrawl_costs_one_conditional_request_per_page(guide: Site) -
         assert hit.header("If-Modified-Since") == state[guide.url(hit.path)].last_modified
         assert hit.status == 304
     assert second.gone == []
+    assert len({hit.client for hit in guide.log}) == 1, "304s must not cost a new connection each"
 
 
 def test_edited_page_is_fetched_again_deleted_page_is_gone(guide: Site) -> None:

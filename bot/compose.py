@@ -18,7 +18,7 @@ import numpy as np
 from bot.embeddings import NamedEmbeddings
 from bot.prompts import LANGUAGE_NAMES, phrase
 from bot.retrieve import LoadedIndex
-from bot.text import abbreviations, content_words, terms
+from bot.text import content_words, terms
 from bot.types import Answer, Chunk, Citation, Hit
 
 __all__ = ["Evidence", "Picked", "closest_pages", "evidence", "extractive_answer", "pick_sentences"]
@@ -91,10 +91,11 @@ def concept_coverage(question: str, index: LoadedIndex, model: NamedEmbeddings) 
 
 def evidence(
     question: str, language: str, hits: Sequence[Hit], index: LoadedIndex, best_sentence: float,
-    model: NamedEmbeddings | None = None,
+    model: NamedEmbeddings | None = None, rows: Sequence[int] = (),
 ) -> Evidence:
     top = hits[:3]
-    passage_terms = [set(terms(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}", h.chunk.language)) for h in top]
+    rows = rows or [index.rows[h.chunk.id] for h in top]
+    passage_terms = [set(index.passage_terms(row)) for row in rows[:3]]
     similarity: dict[str, float] = {}
     for hit in top:
         for name, value in hit.similarity.items():
@@ -146,22 +147,20 @@ def pick_sentences(
     kinds = _wants(question)
     scored: list[Picked] = []
     for h, (hit, row) in enumerate(zip(hits, rows, strict=True)):
-        passage = set(terms(f"{hit.chunk.title} {hit.chunk.section} {hit.chunk.text}", hit.chunk.language))
+        passage = index.passage_terms(row)
         # the passage as a whole: does it hold the question's terms, and the topic of the conversation?
         prior = 0.25 * _coverage(list(wanted), [passage], index) + 0.12 / (h + 1)
         if around:
             prior += 0.4 * _coverage(list(around), [passage], index)
-        expansions = abbreviations(hit.chunk.text)
         listed = index.sentences(row)
-        for position, (sentence, vector) in enumerate(listed):
+        for position, item in enumerate(listed):
+            sentence, vector, own = item.text, item.vector, item.terms
             words = len(sentence.split())
             if words < 4:
                 continue
-            longer = " ".join(v for k, v in expansions.items() if re.search(rf"\b{re.escape(k)}\b", sentence))
-            own = set(terms(f"{sentence} {longer}", hit.chunk.language))
             lexical = _coverage(list(wanted), [own], index)
             dense = float(np.dot(vector, query_vector)) if vector is not None and query_vector is not None else 0.0
-            after = listed[position + 1][0] if position + 1 < len(listed) else ""
+            after = listed[position + 1].text if position + 1 < len(listed) else ""
             score = dense + 0.6 * lexical + _shape(sentence, kinds) + prior
             scored.append(Picked(sentence, h, position, score, after))
     scored.sort(key=lambda p: -p.score)

@@ -7,11 +7,13 @@ fusion because alone it pulls questions toward pages in their own language (FACT
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import faiss
@@ -29,7 +31,7 @@ from bot.store import (
     read_report,
     resolve_version,
 )
-from bot.text import terms
+from bot.text import abbreviations, terms
 from bot.types import Chunk, Hit
 
 __all__ = ["BM25", "LoadedIndex", "Retriever", "load_index"]
@@ -73,7 +75,14 @@ class BM25:
         return np.asarray(self.matrix[:, cols] @ weights).ravel()
 
 
-@dataclass
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    vector: np.ndarray | None
+    terms: frozenset[str]
+
+
+@dataclass(eq=False)
 class LoadedIndex:
     """A published index version in memory."""
 
@@ -83,6 +92,7 @@ class LoadedIndex:
     dense: list[faiss.Index]
     bm25: BM25
     alternates: dict[str, dict[str, str]]  # source -> {language: twin URL}
+    terms: list[frozenset[str]] = field(default_factory=list)  # per chunk row
 
     @property
     def version(self) -> str:
@@ -96,15 +106,33 @@ class LoadedIndex:
     def vectors(self) -> list[np.ndarray]:
         return [index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d)) for index in self.dense]
 
-    def sentences(self, row: int) -> list[tuple[str, np.ndarray | None]]:
-        """The sentences of a chunk with their vectors from the manifest's sentence model."""
+    def sentences(self, row: int) -> list[Sentence]:
+        """The sentences of a chunk, with their vectors (sentence model) and search terms; cached."""
+        return self._sentences(row)
+
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one index per process, kept for its lifetime
+    def _sentences(self, row: int) -> list[Sentence]:
         with open_db(self.files.db) as db:
             found = db.execute(
                 "SELECT text, vector FROM sentences WHERE chunk_row = ? ORDER BY idx", (row,)
             ).fetchall()
-        return [
-            (r["text"], np.frombuffer(r["vector"], np.float32) if r["vector"] else None) for r in found
-        ]
+        chunk = self.chunks[row]
+        expansions = abbreviations(chunk.text)
+        out = []
+        for r in found:
+            longer = " ".join(v for k, v in expansions.items() if re.search(rf"\b{re.escape(k)}\b", r["text"]))
+            vector = np.frombuffer(r["vector"], np.float32) if r["vector"] else None
+            out.append(Sentence(r["text"], vector, frozenset(terms(f"{r['text']} {longer}", chunk.language))))
+        return out
+
+    @cached_property
+    def rows(self) -> dict[str, int]:
+        """Chunk id -> row."""
+        return {c.id: i for i, c in enumerate(self.chunks)}
+
+    def passage_terms(self, row: int) -> frozenset[str]:
+        """The stored search terms of a chunk (title, section, text, abbreviations spelled out)."""
+        return self.terms[row]
 
     @cached_property
     def vocabulary(self) -> tuple[dict[str, int], np.ndarray]:
@@ -134,8 +162,11 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
         }
     chunks = [chunk_from_row(r) for r in rows]
     dense = [faiss.read_index(str(files.dir / m["file"])) for m in manifest.models]
-    bm25 = BM25([(r["terms"] or "").split() for r in rows])
-    return LoadedIndex(files, manifest, chunks, dense, bm25, alternates)
+    term_lists = [(r["terms"] or "").split() for r in rows]
+    bm25 = BM25(term_lists)
+    index = LoadedIndex(files, manifest, chunks, dense, bm25, alternates, [frozenset(t) for t in term_lists])
+    index.vectors, index.vocabulary  # noqa: B018 - read now, not during the first question
+    return index
 
 
 def check_models(index: LoadedIndex, configured: str) -> None:

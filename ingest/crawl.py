@@ -276,7 +276,8 @@ class _Crawl:
             self.visit(entry)
             self.report_progress()
         self.result.stopped = "; ".join(
-            f"max-pages {s.config.max_pages} reached for {s.config.name} ({s.limited:,} URLs not fetched)"
+            f"max-pages {s.config.max_pages} reached for {s.config.name}"
+            f" ({s.limited:,} URL{'' if s.limited == 1 else 's'} not fetched)"
             for s in self.sites
             if s.limited
         )

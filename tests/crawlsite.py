@@ -482,7 +482,10 @@ def build_guide(site: Site, external: str) -> dict[str, str]:
             "<p>De gids helpt overheidsaankopers duurzaam aan te kopen.</p>"
             f'<p><a href="{p["producten"]}">Alle productgroepen</a></p>'
             f'<p><a href="{p["search"]}?q=papier">Zoeken</a> <a href="{p["private"]}">Intern</a></p>'
-            f'<p><a href="{p["old"]}">Oude link</a> <a href="{p["out_redirect"]}">Partner</a></p>',
+            f'<p><a href="{p["old"]}">Oude link</a> <a href="{p["out_redirect"]}">Partner</a></p>'
+            # The same server under another name, and a cloud metadata address: neither is configured.
+            f'<p><a href="http://localhost:{site.host.split(":")[1]}/nl/verborgen">Intranet</a>'
+            ' <a href="http://169.254.169.254/latest/meta-data/">Metadata</a></p>',
             nl=p["nl"],
             fr=p["fr"],
             external=external,

@@ -137,6 +137,8 @@ def test_guide_crawl_reports_every_url_it_left_out(guide: Site, external: Site) 
         "https://www.belgium.invalid/",
         "https://www.facebook.invalid/gids",
         guide.url(p["out_redirect"]),  # redirects to the external site: that hop is never taken
+        guide.url("/nl/verborgen").replace("127.0.0.1", "localhost"),
+        "http://169.254.169.254/latest/meta-data/",
     } == skipped(result, "out-of-scope")
     assert skipped(result, "duplicate") == {guide.url(p["labels_sorted"])}  # its canonical is /nl/labels
     assert all(len([s for s in result.skipped if s["url"] == s2["url"]]) == 1 for s2 in result.skipped)
@@ -152,6 +154,7 @@ def test_server_never_sees_forbidden_tracking_binary_or_external_requests(guide:
     assert p["png"] not in seen and p["zip"] not in seen  # decided by extension, before any request
     assert p["papier_nl"] + "/" not in seen  # trailing-slash twin of a page already fetched
     assert external.log == []  # the other host, a loopback address, was never contacted
+    assert "/nl/verborgen" not in seen  # this very server, named "localhost": not a configured host
     assert seen.count(p["schoonmaak"]) == 1  # linked twice with different tracking parameters
     assert guide.count("/robots.txt") == 1
     assert {"/sitemap.xml", "/sitemap-nl.xml", "/sitemap-fr.xml.gz"} <= set(seen)
@@ -442,3 +445,18 @@ def test_site_config_takes_settings() -> None:
     settings = load_settings(environ={"GIDSBOT_CRAWL_DELAY": "2.5", "GIDSBOT_MAX_PAGES": "7"})
     cfg = site_config("https://www.gidsvoorduurzameaankopen.be/", settings)
     assert (cfg.delay, cfg.max_pages, cfg.scopes) == (2.5, 7, (Scope("www.gidsvoorduurzameaankopen.be"),))
+
+
+def test_two_sites_share_links_and_each_keeps_its_own_limit(waits: list[float]) -> None:
+    """Guards against a link from the Dutch guide to the French one being skipped as out-of-scope."""
+    with Site() as nl, Site() as fr:
+        nl.page("/", f'<html><body><a href="{fr.url("/fr/papier")}">FR</a> <a href="/a">a</a></body></html>')
+        nl.page("/a", "<html><body>a</body></html>")
+        fr.page("/", '<html><body><a href="/fr/papier">papier</a> <a href="/fr/b">b</a></body></html>')
+        fr.page("/fr/papier", "<html><body>papier</body></html>")
+        fr.page("/fr/b", "<html><body>b</body></html>")
+        result = crawl([config(nl), config(fr, name="fr", max_pages=2)])
+        assert {f.url for f in result.fetched} == {nl.url("/"), nl.url("/a"), fr.url("/"), fr.url("/fr/papier")}
+        assert fr.count("/fr/papier") == 1
+        assert result.stopped == "max-pages 2 reached for fr (1 URL not fetched)"
+        assert skipped(result, "limit") == {fr.url("/fr/b")}

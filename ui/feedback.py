@@ -1,0 +1,222 @@
+"""What people think of the answers, and the questions the guide could not answer, in SQLite.
+
+Several app sessions (and several app replicas reading one index) write at once, so each write
+opens its own short connection in WAL mode with a busy timeout: writers queue for a moment
+instead of failing with "database is locked", and readers never block them.
+
+    store = FeedbackStore(feedback_path(settings))
+    store.rate(Rated(message_id, question, answer, sources, index_version, ...), rating=1)
+    store.comment(message_id, "the link was dead")
+    store.unanswered_question("Hoe bak ik een taart?", "nl", version, closest=["Fiche papier"])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+
+__all__ = ["FeedbackStore", "Rated", "feedback_path", "to_csv"]
+
+BUSY_TIMEOUT_MS = 5000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT UNIQUE NOT NULL,   -- one row per answer: a changed mind updates it
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    rating INTEGER,                    -- 1 thumbs up, 0 thumbs down, NULL not rated (comment only)
+    comment TEXT NOT NULL DEFAULT '',
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    found INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    interface_language TEXT NOT NULL,
+    sources TEXT NOT NULL,             -- JSON list of {n, title, source, url, section, page}
+    index_version TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS unanswered (
+    id INTEGER PRIMARY KEY,
+    created TEXT NOT NULL,
+    question TEXT NOT NULL,
+    language TEXT NOT NULL,
+    index_version TEXT NOT NULL,
+    closest TEXT NOT NULL              -- JSON list of the closest pages' titles
+);
+CREATE INDEX IF NOT EXISTS unanswered_question ON unanswered(question);
+"""
+
+_INSERT = (
+    "INSERT INTO feedback (message_id, created, updated, rating, comment, question, answer, found, language,"
+    " interface_language, sources, index_version) VALUES (:message_id, :now, :now, :rating, :comment, :question,"
+    " :answer, :found, :language, :interface_language, :sources, :index_version)"
+)
+# A rating and a comment arrive separately; each updates only its own column of the answer's row.
+_UPSERT = {
+    column: _INSERT + f" ON CONFLICT(message_id) DO UPDATE SET {column} = excluded.{column}, updated = excluded.updated"
+    for column in ("rating", "comment")  # constants: no text from outside ever reaches the statement
+}
+
+_ready: set[Path] = set()
+_ready_lock = threading.Lock()
+
+
+def feedback_path(settings: Settings) -> Path:
+    """``GIDSBOT_FEEDBACK_DB``, or feedback.sqlite beside the index folder (it outlives index versions)."""
+    if settings.feedback_db:
+        return Path(settings.feedback_db).expanduser()
+    return Path(settings.index).expanduser().resolve().parent / "feedback.sqlite"
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Rated:
+    """An answer as it was shown, with what it cited: the record a rating or comment is about."""
+
+    message_id: str
+    question: str
+    answer: str
+    found: bool
+    language: str
+    index_version: str
+    sources: Sequence[dict[str, Any]] = field(default_factory=list)
+    interface_language: str = ""
+
+    @classmethod
+    def from_answer(cls, message_id: str, answer: dict[str, Any], interface_language: str) -> Rated:
+        keep = ("n", "title", "source", "url", "section", "page")
+        return cls(
+            message_id=message_id,
+            question=answer.get("question", ""),
+            answer=answer.get("answer", ""),
+            found=bool(answer.get("found")),
+            language=answer.get("language", ""),
+            index_version=answer.get("index_version", ""),
+            sources=[{k: c.get(k) for k in keep} for c in answer.get("citations", [])],
+            interface_language=interface_language,
+        )
+
+
+class FeedbackStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """One connection for one unit of work, committed on success, always closed."""
+        self._prepare()
+        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            connection.row_factory = sqlite3.Row
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            with connection:
+                yield connection
+        finally:
+            connection.close()
+
+    def _prepare(self) -> None:
+        """Create the file, switch it to WAL and create the tables, once per process."""
+        key = self.path.resolve()
+        with _ready_lock:
+            if key in _ready and self.path.exists():  # a deleted file is made again
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                connection.execute("PRAGMA journal_mode = WAL")  # persists in the file
+                connection.executescript(SCHEMA)
+                connection.commit()
+            finally:
+                connection.close()
+            _ready.add(key)
+
+    def rate(self, record: Rated, rating: int | None) -> None:
+        """Store (or change) the thumbs given to an answer."""
+        self._upsert(record, "rating", rating)
+
+    def comment(self, record: Rated, comment: str) -> None:
+        """Store (or replace) the comment on an answer; a comment needs no rating."""
+        self._upsert(record, "comment", comment.strip())
+
+    def _upsert(self, record: Rated, column: str, value: object) -> None:
+        now = _now()
+        with self._connect() as db:
+            db.execute(
+                _UPSERT[column],
+                {
+                    "message_id": record.message_id, "now": now,
+                    "rating": value if column == "rating" else None,
+                    "comment": value if column == "comment" else "",
+                    "question": record.question, "answer": record.answer, "found": int(record.found),
+                    "language": record.language, "interface_language": record.interface_language,
+                    "sources": json.dumps(list(record.sources), ensure_ascii=False),
+                    "index_version": record.index_version,
+                },
+            )
+
+    def unanswered_question(self, question: str, language: str, index_version: str, closest: Sequence[str]) -> None:
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO unanswered (created, question, language, index_version, closest) VALUES (?, ?, ?, ?, ?)",
+                (_now(), question, language, index_version, json.dumps(list(closest), ensure_ascii=False)),
+            )
+
+    def feedback(self, limit: int = 500) -> list[dict[str, Any]]:
+        """Feedback rows, newest first, with the rating as "up"/"down"/"" and sources as a list."""
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM feedback ORDER BY updated DESC, id DESC LIMIT ?", (limit,)).fetchall()
+        out = []
+        for row in rows:
+            item = dict(row)
+            item["rating"] = {1: "up", 0: "down"}.get(item["rating"], "")
+            item["found"] = bool(item["found"])
+            item["sources"] = json.loads(item["sources"] or "[]")
+            out.append(item)
+        return out
+
+    def unanswered(self, limit: int = 500) -> list[dict[str, Any]]:
+        """Questions the bot could not answer, grouped by their text: most asked first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT question, language, COUNT(*) AS times, MAX(created) AS last_asked,"
+                " MAX(index_version) AS index_version, (SELECT closest FROM unanswered u2"
+                "  WHERE u2.question = u.question ORDER BY id DESC LIMIT 1) AS closest"
+                " FROM unanswered u GROUP BY question, language ORDER BY times DESC, last_asked DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [{**dict(r), "closest": json.loads(r["closest"] or "[]")} for r in rows]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: a leading = + - @ would make it a formula."""
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return out.getvalue()

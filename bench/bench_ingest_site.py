@@ -46,7 +46,10 @@ def main() -> None:
     with Site() as site, tempfile.TemporaryDirectory() as tmp:
         build(site, args.pages)
         settings = load_settings(
-            environ={}, index=Path(tmp) / "index", embeddings=args.embeddings, crawl_delay=0.0,
+            environ={},
+            index=Path(tmp) / "index",
+            embeddings=args.embeddings,
+            crawl_delay=0.0,
             max_pages=args.pages + 100,
         )
         full = run(settings, site.url("/"), site)
@@ -54,8 +57,18 @@ def main() -> None:
         for i in range(args.changed):
             site.edit(f"/nl/p/{i}", "Verificatie via labels", f"Verificatie via labels (herzien, versie {i})")
         changed = run(settings, site.url("/"), site)
-    print(json.dumps({"pages": args.pages, "embeddings": args.embeddings, "full": full,
-                      "unchanged": unchanged, "changed": changed}, indent=2))
+    print(
+        json.dumps(
+            {
+                "pages": args.pages,
+                "embeddings": args.embeddings,
+                "full": full,
+                "unchanged": unchanged,
+                "changed": changed,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

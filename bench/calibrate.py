@@ -1,6 +1,6 @@
 """Print the answered/refused signals for every question of a set, to pick the refusal threshold.
 
-    python bench/calibrate.py --index data/index tests/questions.jsonl
+python bench/calibrate.py --index data/index tests/questions.jsonl
 """
 
 from __future__ import annotations
@@ -55,8 +55,11 @@ def main() -> None:
     answerable = [r["confidence"] for r in rows if r["answerable"]]
     off = [r["confidence"] for r in rows if not r["answerable"]]
     for t in sorted({round(x, 2) for x in answerable + off}):
-        print(f"threshold {t:.2f}: answered {sum(c >= t for c in answerable)}/{len(answerable)}, "
-              f"refused off-topic {sum(c < t for c in off)}/{len(off)}" + ("  <- current" if abs(t - THRESHOLD) < 0.005 else ""))
+        print(
+            f"threshold {t:.2f}: answered {sum(c >= t for c in answerable)}/{len(answerable)}, "
+            f"refused off-topic {sum(c < t for c in off)}/{len(off)}"
+            + ("  <- current" if abs(t - THRESHOLD) < 0.005 else "")
+        )
 
 
 if __name__ == "__main__":

@@ -19,9 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluate import percentile, read_questions  # noqa: E402
-
 from bot import Bot  # noqa: E402
+from bot.evaluate import percentile, read_questions  # noqa: E402
 
 
 def main() -> None:
@@ -50,15 +49,17 @@ def main() -> None:
         with ThreadPoolExecutor(max_workers=users) as pool:
             latencies = [ms for seen in pool.map(buyer, range(users)) for ms in seen]
         wall = time.perf_counter() - started
-        results.append({
-            "users": users,
-            "answers": len(latencies),
-            "wall_s": round(wall, 2),
-            "answers_per_s": round(len(latencies) / wall, 1),
-            "p50_ms": round(percentile(latencies, 0.5)),
-            "p95_ms": round(percentile(latencies, 0.95)),
-            "max_ms": round(max(latencies)),
-        })
+        results.append(
+            {
+                "users": users,
+                "answers": len(latencies),
+                "wall_s": round(wall, 2),
+                "answers_per_s": round(len(latencies) / wall, 1),
+                "p50_ms": round(percentile(latencies, 0.5)),
+                "p95_ms": round(percentile(latencies, 0.95)),
+                "max_ms": round(max(latencies)),
+            }
+        )
     print(json.dumps(results, indent=2))
 
 

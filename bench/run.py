@@ -38,7 +38,9 @@ def cold_ask(index: Path, question: str) -> tuple[float, float]:
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "ask", question, "--index", str(index), "--json"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
     )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started

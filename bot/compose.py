@@ -10,7 +10,7 @@ language.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,8 +30,15 @@ _DATE = re.compile(
 )
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*%?|\b(?:tal|dozen|honderd|duizend|cent|mille)\b", re.IGNORECASE)
 _WANTS = {
-    "date": re.compile(r"\b(?:wanneer|welke datum|op welke dag|sinds wanneer|quand|quelle date|depuis quand|when|what date|since when)\b", re.I),
-    "number": re.compile(r"\b(?:hoeveel|combien|how (?:many|much)|aantal|nombre|welk percentage|quel pourcentage|what percentage)\b", re.I),
+    "date": re.compile(
+        r"\b(?:wanneer|welke datum|op welke dag|sinds wanneer|quand|quelle date|depuis quand"
+        r"|when|what date|since when)\b",
+        re.I,
+    ),
+    "number": re.compile(
+        r"\b(?:hoeveel|combien|how (?:many|much)|aantal|nombre|welk percentage|quel pourcentage|what percentage)\b",
+        re.I,
+    ),
 }
 
 
@@ -60,7 +67,7 @@ def _idf(index: LoadedIndex, term: str) -> float:
     return float(index.bm25.idf[col]) if col is not None else float(index.bm25.idf.max(initial=5.0))
 
 
-def _coverage(question_terms: Sequence[str], passages: Sequence[set[str]], index: LoadedIndex) -> float:
+def _coverage(question_terms: Sequence[str], passages: Sequence[Set[str]], index: LoadedIndex) -> float:
     wanted = set(question_terms)
     if not wanted:
         return 0.0
@@ -90,8 +97,13 @@ def concept_coverage(question: str, index: LoadedIndex, model: NamedEmbeddings) 
 
 
 def evidence(
-    question: str, language: str, hits: Sequence[Hit], index: LoadedIndex, best_sentence: float,
-    model: NamedEmbeddings | None = None, rows: Sequence[int] = (),
+    question: str,
+    language: str,
+    hits: Sequence[Hit],
+    index: LoadedIndex,
+    best_sentence: float,
+    model: NamedEmbeddings | None = None,
+    rows: Sequence[int] = (),
 ) -> Evidence:
     top = hits[:3]
     rows = rows or [index.rows[h.chunk.id] for h in top]
@@ -146,7 +158,7 @@ def pick_sentences(
     around = set(terms(context, language)) - wanted
     kinds = _wants(question)
     scored: list[Picked] = []
-    for h, (hit, row) in enumerate(zip(hits, rows, strict=True)):
+    for h, row in enumerate(rows[: len(hits)]):
         passage = index.passage_terms(row)
         # the passage as a whole: does it hold the question's terms, and the topic of the conversation?
         prior = 0.25 * _coverage(list(wanted), [passage], index) + 0.12 / (h + 1)

@@ -122,9 +122,7 @@ class SentenceTransformerEmbeddings(NamedEmbeddings):
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise ConfigError(
-                "sentence-transformers is not installed: pip install 'gidsbot[st]'"
-            ) from None
+            raise ConfigError("sentence-transformers is not installed: pip install 'gidsbot[st]'") from None
         self.name = f"sentence-transformers:{model}"
         try:
             self._model = SentenceTransformer(_resolve_st_model(model), device="cpu")
@@ -189,9 +187,7 @@ def parse_spec(spec: str) -> list[str]:
     names = [part.strip() for part in (spec or DEFAULT_SPEC).split("+") if part.strip()]
     for name in names:
         if name not in {"e5", "use", "hashing"} and not name.startswith("sentence-transformers:"):
-            raise ConfigError(
-                f"unknown embedding model {name!r}: use e5, use, hashing or sentence-transformers:<name>"
-            )
+            raise ConfigError(f"unknown embedding model {name!r}: use e5, use, hashing or sentence-transformers:<name>")
     if len(set(names)) != len(names) or not names:
         raise ConfigError(f"embedding spec {spec!r} names no model or one model twice")
     return names

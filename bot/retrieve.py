@@ -104,7 +104,9 @@ class LoadedIndex:
 
     @cached_property
     def vectors(self) -> list[np.ndarray]:
-        return [index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d)) for index in self.dense]
+        return [
+            index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d)) for index in self.dense
+        ]
 
     def sentences(self, row: int) -> list[Sentence]:
         """The sentences of a chunk, with their vectors (sentence model) and search terms; cached."""
@@ -113,9 +115,7 @@ class LoadedIndex:
     @functools.lru_cache(maxsize=8192)  # noqa: B019 - one index per process, kept for its lifetime
     def _sentences(self, row: int) -> list[Sentence]:
         with open_db(self.files.db) as db:
-            found = db.execute(
-                "SELECT text, vector FROM sentences WHERE chunk_row = ? ORDER BY idx", (row,)
-            ).fetchall()
+            found = db.execute("SELECT text, vector FROM sentences WHERE chunk_row = ? ORDER BY idx", (row,)).fetchall()
         chunk = self.chunks[row]
         expansions = abbreviations(chunk.text)
         out = []

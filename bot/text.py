@@ -175,7 +175,8 @@ _CODES = {"DUTCH": "nl", "FRENCH": "fr", "ENGLISH": "en"}
 
 
 def _function_word_vote(text: str) -> str | None:
-    """The language whose function words clearly dominate (one more than any other, two when there are many), if one does.
+    """The language whose function words clearly dominate, if one does: one more than any other
+    language's, two more when there are many.
 
     Questions are short and full of names ("Brussels, Antwerp, Ghent"); their function words
     (the, of, how; de, het, welke; le, des, quel) tell the language more reliably than the names do.
@@ -190,9 +191,99 @@ def _function_word_vote(text: str) -> str | None:
 
 # Function words that belong to one language only (ambiguous ones like "de", "in", "en" left out).
 _QUESTION_WORDS = {
-    "nl": frozenset(["het", "een", "van", "voor", "wat", "welke", "wanneer", "hoeveel", "waarom", "hoe", "wie", "waar", "zijn", "werd", "worden", "er", "met", "niet", "ook", "bij", "naar", "deze", "dit", "dat", "die", "kan", "moet"]),
-    "fr": frozenset(["le", "la", "les", "des", "du", "une", "est", "sont", "quel", "quelle", "quels", "quelles", "quand", "combien", "pourquoi", "comment", "qui", "que", "pour", "avec", "dans", "sur", "ce", "cette", "ces", "au", "aux"]),
-    "en": frozenset(["the", "of", "a", "an", "and", "what", "which", "when", "how", "many", "much", "why", "who", "where", "are", "was", "were", "for", "with", "to", "from", "this", "that", "does", "did", "can", "should"]),
+    "nl": frozenset(
+        [
+            "het",
+            "een",
+            "van",
+            "voor",
+            "wat",
+            "welke",
+            "wanneer",
+            "hoeveel",
+            "waarom",
+            "hoe",
+            "wie",
+            "waar",
+            "zijn",
+            "werd",
+            "worden",
+            "er",
+            "met",
+            "niet",
+            "ook",
+            "bij",
+            "naar",
+            "deze",
+            "dit",
+            "dat",
+            "die",
+            "kan",
+            "moet",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "des",
+            "du",
+            "une",
+            "est",
+            "sont",
+            "quel",
+            "quelle",
+            "quels",
+            "quelles",
+            "quand",
+            "combien",
+            "pourquoi",
+            "comment",
+            "qui",
+            "que",
+            "pour",
+            "avec",
+            "dans",
+            "sur",
+            "ce",
+            "cette",
+            "ces",
+            "au",
+            "aux",
+        ]
+    ),
+    "en": frozenset(
+        [
+            "the",
+            "of",
+            "a",
+            "an",
+            "and",
+            "what",
+            "which",
+            "when",
+            "how",
+            "many",
+            "much",
+            "why",
+            "who",
+            "where",
+            "are",
+            "was",
+            "were",
+            "for",
+            "with",
+            "to",
+            "from",
+            "this",
+            "that",
+            "does",
+            "did",
+            "can",
+            "should",
+        ]
+    ),
 }
 
 

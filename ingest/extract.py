@@ -137,7 +137,8 @@ def read_pdf(data: bytes, source: str) -> Document | None:
         if reader.is_encrypted:
             reader.decrypt("")
         pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
-        meta_title = str((reader.metadata or {}).get("/Title") or "").strip()
+        metadata = reader.metadata
+        meta_title = str(metadata.get("/Title") or "").strip() if metadata else ""
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise ExtractError(f"unreadable PDF: {exc}") from exc
     pages = drop_furniture(pages)

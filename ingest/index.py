@@ -212,16 +212,39 @@ def write_version(
         db.executemany(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
-                (d.source, d.title, d.url, d.language, d.modified, d.content_hash, d.etag,
-                 d.last_modified, d.fetched_at, json.dumps(d.alternates, ensure_ascii=False), d.root)
+                (
+                    d.source,
+                    d.title,
+                    d.url,
+                    d.language,
+                    d.modified,
+                    d.content_hash,
+                    d.etag,
+                    d.last_modified,
+                    d.fetched_at,
+                    json.dumps(d.alternates, ensure_ascii=False),
+                    d.root,
+                )
                 for d in documents
             ],
         )
         db.executemany(
             "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [
-                (row, c.id, c.source, c.title, c.section, c.page, c.language, c.text, c.position, c.url,
-                 c.modified, " ".join(chunk_terms(c, expansions.get(c.source, {}))))
+                (
+                    row,
+                    c.id,
+                    c.source,
+                    c.title,
+                    c.section,
+                    c.page,
+                    c.language,
+                    c.text,
+                    c.position,
+                    c.url,
+                    c.modified,
+                    " ".join(chunk_terms(c, expansions.get(c.source, {}))),
+                )
                 for row, c in enumerate(chunks)
             ],
         )
@@ -244,7 +267,9 @@ def write_version(
         created=now_iso(),
         crawled_at=max((d.fetched_at for d in documents), default="") or now_iso(),
         counts={
-            "documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_data),
+            "documents": len(documents),
+            "chunks": len(chunks),
+            "sentences": len(sentence_data),
             "words": len(vocabulary),
         },
     )

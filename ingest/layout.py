@@ -28,7 +28,9 @@ class Block:
 _ITEM = re.compile(r"^\s*(?:[-•*▪◦–]|\(?[a-z]\))\s+")
 _NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
-_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:p(?:agina|age)?\.?\s*)?\d{1,3}(?:\s*(?:/|van|of|sur)\s*\d{1,3})?(?:\s*-)?\s*$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:-\s*)?(?:p(?:agina|age)?\.?\s*)?\d{1,3}(?:\s*(?:/|van|of|sur)\s*\d{1,3})?(?:\s*-)?\s*$", re.I
+)
 _ROW_START = re.compile(r"^\s*(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}\s*[-–]|(?:19|20)\d{2}\s*$)")
 _SHORT = 45
 _FUNCTION_WORDS = frozenset().union(*STOPWORDS.values())
@@ -41,10 +43,7 @@ def drop_furniture(pages: list[list[str]]) -> list[list[str]]:
         repeated = {line for line, n in seen.items() if n >= max(3, len(pages) // 2) and len(line) < 100}
     else:
         repeated = set()
-    return [
-        [line for line in page if line.strip() not in repeated and not _PAGE_NUMBER.match(line)]
-        for page in pages
-    ]
+    return [[line for line in page if line.strip() not in repeated and not _PAGE_NUMBER.match(line)] for page in pages]
 
 
 def _is_heading(text: str) -> tuple[bool, int]:

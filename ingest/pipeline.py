@@ -107,9 +107,7 @@ class _Run:
         old = self.old(record.source)
         if old is None:
             self.report.added += 1
-        elif old.content_hash == record.content_hash or [c.id for c in old.chunks] == [
-            c.id for c in record.chunks
-        ]:
+        elif old.content_hash == record.content_hash or [c.id for c in old.chunks] == [c.id for c in record.chunks]:
             self.report.unchanged += 1
         else:
             self.report.changed += 1
@@ -188,7 +186,7 @@ def _ingest_sites(run: _Run, configs: Sequence[object], bar: tqdm) -> set[str]:
         run.add(_record(document, digest, "web", **crawl_state))
     # A page that failed or was left out by a limit this time keeps its previous content.
     gone = set(result.gone)
-    for source, old in (run.previous.documents.items() if run.previous else []):
+    for source, old in run.previous.documents.items() if run.previous else []:
         if old.url and source not in run.records and source not in gone:
             run.records[source] = old
             run.report.unchanged += 1
@@ -248,8 +246,16 @@ def run_ingest(
         chunks_to_embed = sum(len(r.chunks) for r in run.records.values())
         with tqdm(desc="embedding", unit="chunk", total=chunks_to_embed, disable=not show_progress, leave=False) as bar:
             write_version(
-                root, spec, models, list(run.records.values()), previous, report,
-                keep=settings.keep_versions, pinned=settings.pin_version, progress=bar.update, started=started,
+                root,
+                spec,
+                models,
+                list(run.records.values()),
+                previous,
+                report,
+                keep=settings.keep_versions,
+                pinned=settings.pin_version,
+                progress=bar.update,
+                started=started,
             )
     return report
 

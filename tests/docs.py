@@ -27,8 +27,7 @@ def make_pdf(pages: list[list[str]], title: str = "") -> bytes:
             b"/Contents %d 0 R >>" % (font_id, content_id)
         )
         kids.append(len(objects))
-    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
-        b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
     info = b""
     if title:
         objects.append(b"<< /Title (" + _escape(title).encode("cp1252") + b") >>")

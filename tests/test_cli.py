@@ -13,7 +13,10 @@ from ui.cli import main
 
 def gidsbot(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "ui.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "GIDSBOT_EMBEDDINGS": "hashing", **(env or {})},
     )
 
@@ -33,8 +36,19 @@ def test_ingest_json_report(tmp_path):
     done = gidsbot("ingest", "--index", str(tmp_path / "i"), "--json")
     assert done.returncode == 0, done.stderr
     report = last_json(done.stdout)
-    for key in ("documents", "chunks", "added", "changed", "removed", "unchanged", "embedded_chunks",
-                "failed", "skipped", "index_version", "seconds"):
+    for key in (
+        "documents",
+        "chunks",
+        "added",
+        "changed",
+        "removed",
+        "unchanged",
+        "embedded_chunks",
+        "failed",
+        "skipped",
+        "index_version",
+        "seconds",
+    ):
         assert key in report
     assert report["documents"] == 2
     again = last_json(gidsbot("ingest", "--index", str(tmp_path / "i"), "--json").stdout)
@@ -43,17 +57,23 @@ def test_ingest_json_report(tmp_path):
 
 def test_ask_json_and_history(index, tmp_path):
     history = tmp_path / "h.json"
-    history.write_text(json.dumps([
-        {"role": "user", "content": "Wanneer was de eerste Buyer Meets Supplier?"},
-        {"role": "assistant", "content": "Op 23 mei 2018 [1]"},
-    ]), encoding="utf-8")
+    history.write_text(
+        json.dumps(
+            [
+                {"role": "user", "content": "Wanneer was de eerste Buyer Meets Supplier?"},
+                {"role": "assistant", "content": "Op 23 mei 2018 [1]"},
+            ]
+        ),
+        encoding="utf-8",
+    )
     done = gidsbot("ask", "En wanneer was de tweede?", "--history", str(history), "--index", str(index), "--json")
     assert done.returncode == 0, done.stderr
     answer = last_json(done.stdout)
     assert answer["found"] is True and answer["language"] == "nl"
     assert "4 februari 2019" in answer["answer"]
-    assert any(c["source"] == "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
-               for c in answer["citations"])
+    assert any(
+        c["source"] == "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt" for c in answer["citations"]
+    )
 
 
 def test_ask_with_index_from_the_environment(index):
@@ -76,10 +96,19 @@ def test_errors_are_one_sentence_not_a_traceback(tmp_path, index):
 def test_eval_reports_the_contract_keys(index, tmp_path):
     questions = tmp_path / "q.jsonl"
     questions.write_text(
-        json.dumps({"question": "Wanneer werd de eerste Buyer Meets Supplier gehouden?",
-                    "expected": ["vlaams-parlement"], "facts": ["23 mei 2018"], "language": "nl"}) + "\n"
-        + json.dumps({"question": "Hoe bak ik een appeltaart?", "expected": []}) + "\n",
-        encoding="utf-8")
+        json.dumps(
+            {
+                "question": "Wanneer werd de eerste Buyer Meets Supplier gehouden?",
+                "expected": ["vlaams-parlement"],
+                "facts": ["23 mei 2018"],
+                "language": "nl",
+            }
+        )
+        + "\n"
+        + json.dumps({"question": "Hoe bak ik een appeltaart?", "expected": []})
+        + "\n",
+        encoding="utf-8",
+    )
     done = gidsbot("eval", str(questions), "--index", str(index), "--json")
     assert done.returncode == 0, done.stderr
     result = last_json(done.stdout)

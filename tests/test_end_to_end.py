@@ -28,7 +28,9 @@ def test_french_question_on_a_dutch_document(real_bot):
 
 
 def test_english_question(real_bot):
-    answer = real_bot.ask("When did the federal Minister for Sustainable Development sign the Circular and Fair ICT Pact?")
+    answer = real_bot.ask(
+        "When did the federal Minister for Sustainable Development sign the Circular and Fair ICT Pact?"
+    )
     assert answer.found and answer.language == "en" and "14 juni 2021" in answer.answer
 
 

@@ -14,8 +14,11 @@ def test_bundled_texts_get_titles_sections_and_language():
     assert icdo.title == "De WG “Duurzame Overheidsopdrachten” van de ICDO — Activiteiten 2021"
     assert icdo.language == "nl"
     paths = {s.path for s in icdo.sections}
-    assert ("5. Afstemming tussen gewestvertegenwoordigers in het kader van de werkzaamheden van het Circulair "
-            "and Fair ICT Pact", "5.1. Belgische Buyer Group") in paths
+    assert (
+        "5. Afstemming tussen gewestvertegenwoordigers in het kader van de werkzaamheden van het Circulair "
+        "and Fair ICT Pact",
+        "5.1. Belgische Buyer Group",
+    ) in paths
     vp = read_bytes(VP.read_bytes(), VP.name)
     assert vp is not None and vp.title == "Vlaams Actieplan Duurzame Overheidsopdrachten - Stand van zaken"
     assert "Op 4 februari 2019 werd samen met BBL en Catapa een tweede BMS opgezet" in vp.text

@@ -41,8 +41,10 @@ def test_unchanged_corpus_re_embeds_nothing(tmp_path):
 def test_changed_document_re_embeds_only_its_changed_chunks(tmp_path, corpus_copy):
     first = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
     target = corpus_copy / "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
-    target.write_text(target.read_text(encoding="utf-8") + "\n\nOp 9 oktober 2019 volgde een derde BMS over textiel.\n",
-                      encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8") + "\n\nOp 9 oktober 2019 volgde een derde BMS over textiel.\n",
+        encoding="utf-8",
+    )
     second = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
     assert (second.changed, second.unchanged, second.added, second.removed) == (1, 1, 0, 0)
     assert 1 <= second.embedded_chunks <= 2 < first.chunks

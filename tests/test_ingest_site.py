@@ -13,9 +13,8 @@ import pytest
 
 from bot import Bot
 from bot.settings import load_settings
-from ui.cli import main
-
 from tests.crawlsite import Site, build_guide
+from ui.cli import main
 
 
 @pytest.fixture
@@ -27,8 +26,10 @@ def guide() -> Iterator[Site]:
 
 
 def ingest(site: Site, index: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict:
-    assert main(["ingest", "--site", site.url("/"), "--index", str(index), "--embeddings", "hashing",
-                 "--json", *extra]) == 0
+    assert (
+        main(["ingest", "--site", site.url("/"), "--index", str(index), "--embeddings", "hashing", "--json", *extra])
+        == 0
+    )
     return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
@@ -49,7 +50,8 @@ def test_crawl_of_the_guide_from_its_root(guide, tmp_path, capsys):
     assert any(f["url"] == guide.url(parts["missing"]) for f in report["failed"])
     reasons = {(s["url"], s["reason"]) for s in report["skipped"]}
     assert (guide.url(parts["search"]) + "?q=papier", "robots") in reasons or any(
-        r == "robots" and parts["search"] in u for u, r in reasons)
+        r == "robots" and parts["search"] in u for u, r in reasons
+    )
     assert any(r == "out-of-scope" for _, r in reasons)
     assert guide.count(parts["search"]) == 0 and guide.count(parts["private"]) == 0
     assert not [p for p in guide.paths() if "utm_" in p or "fbclid" in p]
@@ -77,11 +79,19 @@ def test_recrawl_is_incremental_and_sees_edits_and_deletions(guide, tmp_path, ca
     assert first["added"] >= 10 and first["embedded_chunks"] > 0
 
     unchanged = ingest(guide, index, capsys)
-    assert (unchanged["added"], unchanged["changed"], unchanged["removed"], unchanged["embedded_chunks"]) == (0, 0, 0, 0)
+    assert (unchanged["added"], unchanged["changed"], unchanged["removed"], unchanged["embedded_chunks"]) == (
+        0,
+        0,
+        0,
+        0,
+    )
 
     parts = guide.parts  # type: ignore[attr-defined]
-    guide.edit(parts["schoonmaak"], "Kies producten met het EU Ecolabel.",
-               "Kies producten met het EU Ecolabel. Sinds 2025 zijn microvezeldoeken verplicht.")
+    guide.edit(
+        parts["schoonmaak"],
+        "Kies producten met het EU Ecolabel.",
+        "Kies producten met het EU Ecolabel. Sinds 2025 zijn microvezeldoeken verplicht.",
+    )
     edited = ingest(guide, index, capsys)
     assert (edited["changed"], edited["added"], edited["removed"]) == (1, 0, 0)
     assert 1 <= edited["embedded_chunks"] <= 3

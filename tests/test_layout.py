@@ -15,7 +15,11 @@ def test_hyphenated_words_are_rejoined():
 
 def test_numbered_headings_get_levels():
     found = [(b.kind, b.level, b.text) for b in blocks(ICDO.read_text(encoding="utf-8")) if b.kind == "heading"]
-    assert ("heading", 1, "4. Afstemming ICDO werkgroep duurzame overheidsopdrachten en de werkgroep Farm to Fork") in found
+    assert (
+        "heading",
+        1,
+        "4. Afstemming ICDO werkgroep duurzame overheidsopdrachten en de werkgroep Farm to Fork",
+    ) in found
     assert ("heading", 2, "5.1. Belgische Buyer Group") in found
 
 

@@ -43,8 +43,10 @@ def test_detect_language_falls_back_without_letters():
 
 
 def test_abbreviations_defined_in_a_text():
-    text = ("een eerste Buyer Meets Supplier (BMS) gehouden; het Federaal Instituut voor Duurzame "
-            "Ontwikkeling (FIDO) en de werkgroep Farm to Fork (F2F) (zie verder punt 4)")
+    text = (
+        "een eerste Buyer Meets Supplier (BMS) gehouden; het Federaal Instituut voor Duurzame "
+        "Ontwikkeling (FIDO) en de werkgroep Farm to Fork (F2F) (zie verder punt 4)"
+    )
     assert abbreviations(text) == {
         "BMS": "Buyer Meets Supplier",
         "FIDO": "Federaal Instituut voor Duurzame Ontwikkeling",

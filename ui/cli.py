@@ -39,35 +39,57 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    ingest = sub.add_parser("ingest", help="read sources into a new index version",
-                            description="Crawl sites and/or read files, and publish a new index version. "
-                            "With no source, ingests the bundled corpus.")
+    ingest = sub.add_parser(
+        "ingest",
+        help="read sources into a new index version",
+        description="Crawl sites and/or read files, and publish a new index version. "
+        "With no source, ingests the bundled corpus.",
+    )
     _common(ingest)
     ingest.add_argument("--site", action="append", default=[], metavar="URL", help="crawl this site (repeatable)")
-    ingest.add_argument("--path", action="append", default=[], type=Path, metavar="DIR_OR_FILE",
-                        help="read this file or folder (repeatable)")
+    ingest.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR_OR_FILE",
+        help="read this file or folder (repeatable)",
+    )
     ingest.add_argument("--config", type=Path, metavar="FILE", help="sources file such as corpus/sources.toml")
     ingest.add_argument("--max-pages", type=int, metavar="N", help="fetch at most N pages per site")
     ingest.add_argument("--embeddings", metavar="SPEC", help="embedding models, e.g. e5+use (default: as built)")
     ingest.add_argument("--rebuild", action="store_true", help="embed everything anew instead of reusing vectors")
 
-    ask = sub.add_parser("ask", help="answer one question with citations",
-                         description="Answer a question from the index, with numbered citations.")
+    ask = sub.add_parser(
+        "ask",
+        help="answer one question with citations",
+        description="Answer a question from the index, with numbered citations.",
+    )
     _common(ask)
     ask.add_argument("question", help="the question, in Dutch, French or English")
     ask.add_argument("--lang", choices=["nl", "fr", "en"], help="answer language (default: the question's)")
-    ask.add_argument("--history", type=Path, metavar="FILE.json",
-                     help="earlier turns: a JSON list of {role: user|assistant, content}, oldest first")
+    ask.add_argument(
+        "--history",
+        type=Path,
+        metavar="FILE.json",
+        help="earlier turns: a JSON list of {role: user|assistant, content}, oldest first",
+    )
 
-    evaluate = sub.add_parser("eval", help="measure retrieval and answers on a question set",
-                              description="One JSON question a line: {question, expected: [source substrings], "
-                              "facts?: [strings], language?}. An empty expected list marks an off-topic question.")
+    evaluate = sub.add_parser(
+        "eval",
+        help="measure retrieval and answers on a question set",
+        description="One JSON question a line: {question, expected: [source substrings], "
+        "facts?: [strings], language?}. An empty expected list marks an off-topic question.",
+    )
     _common(evaluate)
     evaluate.add_argument("file", type=Path, metavar="FILE.jsonl")
     evaluate.add_argument("--k", type=int, default=5, help="cut-off of the main recall figure (default 5)")
 
-    serve = sub.add_parser("serve", help="start the Streamlit chat (builds the index when there is none)",
-                           description="Start the chat app: the same as `streamlit run ui/app.py`.")
+    serve = sub.add_parser(
+        "serve",
+        help="start the Streamlit chat (builds the index when there is none)",
+        description="Start the chat app: the same as `streamlit run ui/app.py`.",
+    )
     _common(serve)
     serve.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     serve.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -96,8 +118,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import run_ingest
 
     report = run_ingest(
-        _settings(args), sites=args.site, paths=args.path, config=args.config,
-        max_pages=args.max_pages, rebuild=args.rebuild, show_progress=sys.stderr.isatty(),
+        _settings(args),
+        sites=args.site,
+        paths=args.path,
+        config=args.config,
+        max_pages=args.max_pages,
+        rebuild=args.rebuild,
+        show_progress=sys.stderr.isatty(),
     )
     data = report.to_json()
     lines = [
@@ -183,9 +210,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = Path(__file__).with_name("app.py")
     env = dict(os.environ, GIDSBOT_INDEX=str(Path(settings.index).resolve()))
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(args.port), "--server.address", args.address,
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     sys.stderr.write(f"gidsbot: open http://{args.address}:{args.port}/\n")
     if args.json:
@@ -205,12 +242,23 @@ def cmd_index(args: argparse.Namespace) -> int:
     versions = []
     for version in reversed(list_versions(root)):
         manifest = read_manifest(resolve_version(root, version))
-        versions.append({"version": version, "current": version == current, "created": manifest.created,
-                         "documents": manifest.counts.get("documents", 0), "chunks": manifest.counts.get("chunks", 0)})
-    human = "\n".join(
-        f"{'*' if v['current'] else ' '} {v['version']}  {v['created']}  {v['documents']} documents, {v['chunks']} chunks"
-        for v in versions
-    ) or f"No index versions in {root}."
+        versions.append(
+            {
+                "version": version,
+                "current": version == current,
+                "created": manifest.created,
+                "documents": manifest.counts.get("documents", 0),
+                "chunks": manifest.counts.get("chunks", 0),
+            }
+        )
+    human = (
+        "\n".join(
+            f"{'*' if v['current'] else ' '} {v['version']}  {v['created']}  "
+            f"{v['documents']} documents, {v['chunks']} chunks"
+            for v in versions
+        )
+        or f"No index versions in {root}."
+    )
     _emit(args, {"current": current, "versions": versions}, human)
     return 0
 

@@ -134,3 +134,20 @@ def test_help_is_clear(capsys):
     with pytest.raises(SystemExit):
         main(["ask", "--help"])
     assert "--history" in capsys.readouterr().out
+
+
+def test_ask_on_a_fresh_clone_builds_the_default_index(tmp_path):
+    """Guards against `gidsbot ask` failing before anyone ran `gidsbot ingest` (the default index only)."""
+    env = {k: v for k, v in os.environ.items() if k != "GIDSBOT_INDEX"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "ask", "Wanneer vond de tweede BMS plaats?", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={**env, "GIDSBOT_EMBEDDINGS": "hashing", "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "building it from the bundled corpus" in done.stderr
+    assert (tmp_path / "data" / "index" / "CURRENT").is_file()
+    assert last_json(done.stdout)["found"] is True

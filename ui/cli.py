@@ -174,7 +174,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from bot import Bot
 
     history = _read_history(args.history)
-    bot = Bot.load(settings=_settings(args))
+    settings = _settings(args)
+    _default_index_if_missing(args, settings)
+    bot = Bot.load(settings=settings)
     answer = bot.ask(args.question, history=history, lang=args.lang)
     _emit(args, answer.to_json(), _format_answer(answer))
     return 0
@@ -185,7 +187,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluate import evaluate, read_questions
 
     questions = read_questions(args.file)
-    bot = Bot.load(settings=_settings(args))
+    settings = _settings(args)
+    _default_index_if_missing(args, settings)
+    bot = Bot.load(settings=settings)
     result = evaluate(bot, questions, k=args.k)
     human = "\n".join(f"{key}: {value}" for key, value in result.items() if key != "details")
     _emit(args, {k: v for k, v in result.items() if k != "details"}, human)
@@ -202,6 +206,13 @@ def ensure_index(settings: Settings) -> None:
         sys.stderr.write(f"No index in {settings.index} yet: building it from the bundled corpus...\n")
         report = run_ingest(settings, show_progress=sys.stderr.isatty())
         sys.stderr.write(f"Index {report.index_version}: {report.documents} documents, {report.chunks} chunks.\n")
+
+
+def _default_index_if_missing(args: argparse.Namespace, settings: Settings) -> None:
+    """On a fresh clone, `gidsbot ask` works at once: the default index is built from the bundled corpus.
+    An index named with --index or GIDSBOT_INDEX is never built behind the user's back."""
+    if args.index is None and not os.environ.get("GIDSBOT_INDEX"):
+        ensure_index(settings)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

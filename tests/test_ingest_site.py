@@ -109,3 +109,24 @@ def test_max_pages_stops_and_says_why(guide, tmp_path, capsys):
     report = ingest(guide, tmp_path / "index", capsys, "--max-pages", "3")
     assert "max-pages" in report["stopped"]
     assert report["documents"] <= 3
+
+
+def test_ingest_with_a_sources_file(guide, tmp_path, capsys):
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        f'[[site]]\nname = "fixture-nl"\nstart_urls = ["{guide.url("/nl")}"]\n'
+        f'scopes = [{{ host = "{guide.host}", prefixes = ["/nl"] }}]\nexclude = ["/labels"]\n',
+        encoding="utf-8",
+    )
+    assert (
+        main(
+            ["ingest", "--config", str(config), "--index", str(tmp_path / "index"), "--embeddings", "hashing", "--json"]
+        )
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    bot = Bot.load(settings=load_settings(environ={}, index=tmp_path / "index"))
+    sources = {d["source"] for d in bot.index.documents()}
+    assert report["documents"] == len(sources) >= 5
+    assert not [s for s in sources if "/fr" in s or "/labels" in s]
+    assert guide.url(guide.parts["pdf"]) in sources  # type: ignore[attr-defined]

@@ -1,0 +1,186 @@
+"""The optional language model: the messages it is sent and the calls that may fail.
+
+Any LangChain chat model works; the configured one is LangChain's OpenAI-compatible client
+(vLLM, TGI, Ollama, LM Studio, hosted APIs). The system message is fixed text; the retrieved
+passages travel in the human message inside a ``<passages>`` block, made inert first so that no
+page can close the block or forge a passage number. Every failure of the model (timeout, refused
+connection, HTTP error, unusable output) becomes a :class:`~bot.errors.ModelError`, which the bot
+turns into an extractive answer with a one-line notice.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from bot.errors import ModelError
+from bot.prompts import LANGUAGE_NAMES, STANDALONE_PROMPT, SYSTEM_PROMPT
+from bot.types import Chunk, Hit
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from bot.settings import Settings
+
+__all__ = [
+    "LanguageModel",
+    "answer_messages",
+    "build_chat_model",
+    "neutralise",
+    "passages_block",
+    "standalone_messages",
+]
+
+# One retry absorbs a dropped connection or a 502 from a proxy; more would keep a buyer waiting
+# several timeouts before the extractive fallback.
+MAX_RETRIES = 1
+HISTORY_TURNS = 6  # the standalone question needs the last few turns, not the whole workshop
+TURN_CHARS = 600  # long cited answers in the history add cost, not meaning
+MAX_STANDALONE_CHARS = 2000
+
+# Angle brackets and their look-alikes: a page must not be able to write "</passages>". The quotation
+# marks ‹ › stay: section paths ("A › B") use them and no tokenizer reads them as a tag.
+_ANGLES = {"<": "&lt;", ">": "&gt;"}
+_LOOKALIKES = str.maketrans({c: "<" for c in "＜﹤〈⟨❮〈"} | {c: ">" for c in "＞﹥〉⟩❯〉"})
+_ANGLE = re.compile(r"[<>]")
+# "[3]" inside a page would read as a passage number; "(3)" keeps the meaning for a reader.
+_BRACKETED_NUMBER = re.compile(r"\[(\d{1,4})\]")
+
+
+def build_chat_model(settings: Settings) -> BaseChatModel:
+    """LangChain's OpenAI-compatible chat model, from the llm_* settings."""
+    from langchain_openai import ChatOpenAI  # imported here: only a configured model pays for it
+    from pydantic import SecretStr
+
+    return ChatOpenAI(
+        model=settings.llm_model,
+        base_url=settings.llm_base_url,
+        # local servers (vLLM, Ollama) need no key, but the client insists on one
+        api_key=SecretStr(settings.llm_api_key or "none"),
+        timeout=settings.llm_timeout,
+        max_retries=MAX_RETRIES,
+        temperature=0,
+    )
+
+
+def neutralise(text: str) -> str:
+    """Page text as inert data: no tag (nor a look-alike) can close the block, no "[n]" can pose as a passage."""
+    text = _ANGLE.sub(lambda m: _ANGLES[m.group()], text.translate(_LOOKALIKES))
+    return _BRACKETED_NUMBER.sub(r"(\1)", text)
+
+
+def _header(n: int, chunk: Chunk) -> str:
+    """"[n] title — section (p. X) source": the number is ours, the rest comes from the page."""
+    line = chunk.title
+    if chunk.section and chunk.section != chunk.title:
+        line += f" — {chunk.section}"
+    if chunk.page:
+        line += f" (p. {chunk.page})"
+    return f"[{n}] {neutralise(line)} {neutralise(chunk.url or chunk.source)}"
+
+
+def passages_block(chunks: Sequence[Chunk]) -> str:
+    """The numbered passages, 1-based in the given order, inside the delimited block."""
+    parts = [f"{_header(n, c)}\n{neutralise(c.text.strip())}" for n, c in enumerate(chunks, 1)]
+    return "<passages>\n" + "\n\n".join(parts) + "\n</passages>"
+
+
+def answer_messages(question: str, language: str, hits: Sequence[Hit]) -> list[BaseMessage]:
+    """Fixed system message, then one human message: the passages, then the question and its language.
+
+    One human message, not two: some chat templates (Mistral's among them) refuse two user turns in a row.
+    """
+    name = LANGUAGE_NAMES["en"].get(language, "English")
+    request = (
+        f"{passages_block([h.chunk for h in hits])}\n\n"
+        f"Question: {neutralise(question)}\n\n"
+        f"Answer in {name}, only from the passages above, citing them as [n]."
+    )
+    return [SystemMessage(SYSTEM_PROMPT), HumanMessage(request)]
+
+
+def standalone_messages(question: str, history: Sequence[Mapping[str, str]]) -> list[BaseMessage]:
+    """A short request to rewrite a follow-up question so that it stands alone."""
+    lines = []
+    for turn in list(history)[-HISTORY_TURNS:]:
+        content = " ".join(str(turn.get("content", "")).split())
+        if len(content) > TURN_CHARS:
+            content = content[:TURN_CHARS] + " …"
+        lines.append(f"{'User' if turn.get('role') == 'user' else 'Assistant'}: {neutralise(content)}")
+    request = "<conversation>\n" + "\n".join(lines) + f"\n</conversation>\n\nLast question: {neutralise(question)}"
+    return [SystemMessage(STANDALONE_PROMPT), HumanMessage(request)]
+
+
+def _text(content: object) -> str:
+    """The text of a message's content, which may be a string or a list of content blocks."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(
+            b if isinstance(b, str) else str(b.get("text", "")) for b in content if isinstance(b, str | dict)
+        )
+    return ""
+
+
+def _one_line(text: str) -> str | None:
+    """The model's standalone question, or None when what it wrote is not one question."""
+    lines = [line.strip().strip("\"'“”«» ") for line in text.strip().splitlines() if line.strip()]
+    if len(lines) != 1 or not re.search(r"\w", lines[0]) or len(lines[0]) > MAX_STANDALONE_CHARS:
+        return None
+    return re.sub(r"^(?:standalone question|question|vraag)\s*:\s*", "", lines[0], flags=re.IGNORECASE) or None
+
+
+class LanguageModel:
+    """A chat model behind calls that either return text or raise ModelError with the cause."""
+
+    def __init__(self, chat: BaseChatModel, timeout: float) -> None:
+        self.chat = chat
+        self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LanguageModel:
+        return cls(build_chat_model(settings), settings.llm_timeout)
+
+    def complete(self, messages: Sequence[BaseMessage]) -> str:
+        try:
+            reply = self.chat.invoke(list(messages))
+        except Exception as exc:  # openai, httpx and pydantic each raise their own; all mean "no answer"
+            raise ModelError(_cause(exc)) from exc
+        text = _text(reply.content).strip()
+        if not text:
+            raise ModelError("the language model returned an empty answer")
+        return text
+
+    def stream(self, messages: Sequence[BaseMessage]) -> Iterator[str]:
+        """Text pieces as the model writes them; ModelError when it fails or exceeds the timeout in all."""
+        deadline = time.monotonic() + self.timeout
+        produced = False
+        try:
+            for chunk in self.chat.stream(list(messages)):
+                piece = _text(chunk.content)
+                if piece:
+                    produced = True
+                    yield piece
+                # the client's timeout applies per read: a model dripping tokens could otherwise run forever
+                if time.monotonic() > deadline:
+                    raise ModelError(f"the language model took longer than {self.timeout:g} s")
+        except ModelError:
+            raise
+        except Exception as exc:  # see complete()
+            raise ModelError(_cause(exc)) from exc
+        if not produced:
+            raise ModelError("the language model returned an empty answer")
+
+    def standalone_question(self, question: str, history: Sequence[Mapping[str, str]]) -> str | None:
+        """The follow-up rewritten to stand alone; None when the reply is not a single question."""
+        return _one_line(self.complete(standalone_messages(question, history)))
+
+
+def _cause(exc: BaseException) -> str:
+    """One line naming what went wrong, for the log (the client's messages hold no API key)."""
+    message = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

@@ -7,19 +7,27 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from bot.compose import closest_pages, confidence, evidence, extractive_answer, pick_sentences
+import numpy as np
+
+from bot.compose import Picked, closest_pages, confidence, evidence, extractive_answer, pick_sentences
 from bot.embeddings import load_models
-from bot.errors import QuestionError
+from bot.errors import ModelError, QuestionError
+from bot.llm import LanguageModel, answer_messages
 from bot.prompts import phrase
 from bot.retrieve import LoadedIndex, Retriever, check_models, load_index
 from bot.settings import Settings, load_settings
 from bot.text import LANGUAGES, content_words, detect_language
+from bot.twins import document_rows, prefer_twins
 from bot.types import Answer, Hit
+from bot.verify import PreviewCleaner, verify_answer, written_in
 
 __all__ = ["MAX_QUESTION_CHARS", "THRESHOLD", "Bot"]
 
@@ -33,6 +41,10 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# a piece of streamed extractive text ends after a sentence or a citation
+_PIECE_END = re.compile(r"(?<=[.!?:\]])(?=\s)")
+
+log = logging.getLogger("gidsbot.llm")
 
 
 def clean_question(question: object) -> str:
@@ -64,13 +76,49 @@ def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP.match(question)) or len(content_words(question)) <= 2
 
 
-class Bot:
-    """Answers questions from one loaded index version; thread-safe for concurrent sessions."""
+@dataclass
+class _Turn:
+    """One question, ready for retrieval."""
 
-    def __init__(self, index: LoadedIndex, retriever: Retriever, settings: Settings) -> None:
+    question: str  # as asked, cleaned
+    language: str  # of the answer
+    asked: str  # what is answered: the model's standalone rewrite of a follow-up, else the question
+    query: str  # what retrieval searches
+    context: str  # the previous question, when a follow-up leans on it without a model
+    model_failed: bool = False  # the model already failed during this turn: do not wait for it twice
+
+
+@dataclass
+class _Evidence:
+    """What retrieval found and whether it is enough to answer."""
+
+    hits: list[Hit]
+    top: list[Hit]  # the passages an answer may cite
+    picked: list[Picked]
+    answered: bool
+
+
+def _pieces(text: str) -> list[str]:
+    """Extractive text in sentence-sized pieces whose concatenation is the text."""
+    return [p for p in _PIECE_END.split(text) if p]
+
+
+class Bot:
+    """Answers questions from one loaded index version; thread-safe for concurrent sessions.
+
+    With a language model (``settings.llm_configured``, or ``llm`` given) the model writes the answer
+    from the numbered passages and its citations are verified; without one the answer is extractive.
+    """
+
+    def __init__(
+        self, index: LoadedIndex, retriever: Retriever, settings: Settings, llm: LanguageModel | None = None
+    ) -> None:
         self.index = index
         self.retriever = retriever
         self.settings = settings
+        if llm is None and settings.llm_configured:
+            llm = LanguageModel.from_settings(settings)
+        self.llm = llm
         self._lock = threading.Lock()
 
     @classmethod
@@ -94,25 +142,136 @@ class Bot:
     def answer_with_hits(
         self, question: str, history: Sequence[Mapping[str, str]] = (), lang: str | None = None
     ) -> tuple[Answer, list[Hit]]:
+        turn = self._turn(question, history, lang)
+        if not self.index.chunks:
+            return self._empty(turn), []
+        found = self._find(turn)
+        *_, answer = self._respond(turn, found, stream=False)
+        assert isinstance(answer, Answer)
+        return answer, found.hits
+
+    def stream(
+        self, question: str, history: Sequence[Mapping[str, str]] = (), lang: str | None = None
+    ) -> Iterator[str | Answer]:
+        """Text pieces as the answer is written, then the verified :class:`Answer`, always last.
+
+        The pieces are a preview, already cleaned of images, HTML and foreign links; the final
+        Answer's ``answer`` is the text to keep (citations renumbered, the not-found reply when the
+        model cited nothing, the extractive answer with a notice when the model failed). A malformed
+        question raises QuestionError here, before the first piece.
+        """
+        turn = self._turn(question, history, lang)
+        if not self.index.chunks:
+            return self._replay(self._empty(turn))
+        return self._respond(turn, self._find(turn), stream=True)
+
+    def _turn(self, question: str, history: Sequence[Mapping[str, str]], lang: str | None) -> _Turn:
         text = clean_question(question)
         previous = _previous_questions(history)
         if lang is not None and lang not in LANGUAGES:
             raise QuestionError(f"Unknown answer language {lang!r}: use nl, fr or en.")
         language = lang or detect_language(text, default=detect_language(previous[-1]) if previous else "nl")
         context = previous[-1] if previous and is_follow_up(text) else ""
-        query = f"{context} {text}".strip()
-        if not self.index.chunks:
-            return Answer(phrase("empty_index", language), language, False, [], text, self.version), []
-        hits, vectors = self.retriever.search(query, language, limit=max(8, self.settings.top_k))
+        turn = _Turn(text, language, text, f"{context} {text}".strip(), context)
+        if previous and self.llm is not None:
+            self._rewrite(turn, history)
+        return turn
+
+    def _rewrite(self, turn: _Turn, history: Sequence[Mapping[str, str]]) -> None:
+        """Let the model write the standalone question; keep the previous-question context if it cannot."""
+        assert self.llm is not None
+        try:
+            standalone = self.llm.standalone_question(turn.question, history)
+        except ModelError as exc:
+            log.warning("standalone question failed (%s); using the previous question as context", exc)
+            turn.model_failed = True
+            return
+        if standalone is None:
+            log.info("the model's standalone question was not one question; using the previous question")
+            return
+        turn.asked = turn.query = standalone
+        turn.context = ""
+
+    def _empty(self, turn: _Turn) -> Answer:
+        return Answer(phrase("empty_index", turn.language), turn.language, False, [], turn.question, self.version)
+
+    def _find(self, turn: _Turn) -> _Evidence:
+        hits, vectors = self.retriever.search(turn.query, turn.language, limit=max(8, self.settings.top_k))
+        hits = self._prefer_twins(hits, turn.language, vectors)
         model = self.retriever.sentence_model
         sentence_vector = vectors[self.retriever.models.index(model)] if vectors else None
         top = hits[: self.settings.top_k]
         rows = [self.retriever.row_of(h.chunk) for h in top]
-        picked = pick_sentences(text, language, top, self.index, sentence_vector, rows, context=context)
-        ev = evidence(text, language, hits, self.index, picked[0].score if picked else 0.0, model)
-        if picked and confidence(ev) >= THRESHOLD + self.settings.min_evidence:
-            answer = extractive_answer(text, language, top, picked)
+        picked = pick_sentences(
+            turn.asked, turn.language, top, self.index, sentence_vector, rows, context=turn.context
+        )
+        ev = evidence(turn.asked, turn.language, hits, self.index, picked[0].score if picked else 0.0, model)
+        # decided before any model call: an off-topic question never reaches the model
+        answered = bool(picked) and confidence(ev) >= THRESHOLD + self.settings.min_evidence
+        return _Evidence(hits, top, picked, answered)
+
+    @cached_property
+    def _document_rows(self) -> dict[str, list[int]]:
+        return document_rows(self.index.chunks)
+
+    def _prefer_twins(self, hits: list[Hit], language: str, vectors: Sequence[np.ndarray]) -> list[Hit]:
+        if not self.index.alternates or not vectors:
+            return hits
+        names = [m.name for m in self.retriever.models]
+        dense = list(zip(names, self.index.vectors, vectors, strict=True))
+        return prefer_twins(
+            hits, language, self.index.alternates, self._document_rows, self.index.chunks, self.retriever.row_of, dense
+        )
+
+    def _respond(self, turn: _Turn, found: _Evidence, stream: bool) -> Iterator[str | Answer]:
+        if not found.answered:
+            yield from self._replay(closest_pages(turn.question, turn.language, found.hits), stream)
+        elif self.llm is None:
+            yield from self._replay(self._extractive(turn, found), stream)
+        elif turn.model_failed:
+            yield from self._replay(self._fallback(turn, found), stream)
         else:
-            answer = closest_pages(text, language, hits)
+            yield from self._model_answer(turn, found, stream)
+
+    def _extractive(self, turn: _Turn, found: _Evidence) -> Answer:
+        return extractive_answer(turn.question, turn.language, found.top, found.picked)
+
+    def _fallback(self, turn: _Turn, found: _Evidence) -> Answer:
+        answer = self._extractive(turn, found)
+        answer.notice = phrase("llm_fallback", turn.language)
+        return answer
+
+    def _replay(self, answer: Answer, stream: bool = True) -> Iterator[str | Answer]:
+        """An answer that exists whole, streamed as pieces for the same contract as a model's."""
         answer.index_version = self.version
-        return answer, hits
+        if stream:
+            yield from _pieces(answer.answer)
+        yield answer
+
+    def _model_answer(self, turn: _Turn, found: _Evidence, stream: bool) -> Iterator[str | Answer]:
+        assert self.llm is not None
+        given = found.top
+        messages = answer_messages(turn.asked, turn.language, given)
+        preview = PreviewCleaner(len(given), [h.chunk.url for h in given], turn.language)
+        try:
+            if stream:
+                parts: list[str] = []
+                for piece in self.llm.stream(messages):
+                    parts.append(piece)
+                    if shown := preview.feed(piece):
+                        yield shown
+                text = "".join(parts)
+                if tail := preview.flush():
+                    yield tail
+            else:
+                text = self.llm.complete(messages)
+            if not written_in(text, turn.language):
+                raise ModelError(f"the language model answered in another language than {turn.language}")
+        except ModelError as exc:
+            log.warning("language model failed (%s); answering extractively", exc)
+            # once model text is on screen, extractive pieces after it would read as one garbled answer
+            yield from self._replay(self._fallback(turn, found), stream and not preview.shown)
+            return
+        answer = verify_answer(text, turn.question, turn.language, given, found.hits)
+        answer.index_version = self.version
+        yield answer

@@ -16,8 +16,10 @@ from typing import Any
 
 from bot.chat import Bot
 from bot.errors import QuestionError
+from bot.types import Answer
+from bot.verify import cited_numbers, written_in
 
-__all__ = ["evaluate", "percentile", "read_questions"]
+__all__ = ["evaluate", "percentile", "phantom_numbers", "read_questions"]
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:
@@ -64,6 +66,24 @@ def _first_rank(sources: Sequence[str], expected: Sequence[str]) -> int | None:
     return None
 
 
+def phantom_numbers(answer: Answer) -> set[int]:
+    """Citation numbers in the answer's text ("[2]", "[1, 3]", "[2][4]") that no shown source carries."""
+    return set(cited_numbers(answer.answer)) - {c.n for c in answer.citations}
+
+
+def unused_citations(answer: Answer) -> int:
+    """Sources shown with an answer that its text never cites (a refusal lists pages, it cites none)."""
+    if not answer.found:
+        return 0
+    return len({c.n for c in answer.citations} - set(cited_numbers(answer.answer)))
+
+
+def _language_ok(bot: Bot, answer: Answer, expected: str) -> bool:
+    """The answer's language, and for a model's answer the language its text is written in."""
+    written = bot.llm is None or not answer.found or bool(answer.notice) or written_in(answer.answer, expected)
+    return answer.language == expected and written
+
+
 def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[str, Any]:
     latencies: list[float] = []
     details = []
@@ -77,7 +97,6 @@ def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[
                 sources.append(hit.chunk.source)
         expected = item.get("expected", [])
         cited = " ".join([answer.answer] + [c.snippet for c in answer.citations])
-        numbers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
         details.append({
             "question": item["question"],
             "answerable": bool(expected),
@@ -85,8 +104,10 @@ def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[
             "found": answer.found,
             "cited_source": any(any(e in c.source for e in expected) for c in answer.citations) if expected else None,
             "fact": all(_norm(f) in _norm(cited) for f in item["facts"]) if item.get("facts") else None,
-            "language_ok": answer.language == item["language"] if item.get("language") else None,
-            "phantom": bool(numbers - {c.n for c in answer.citations}),
+            "language_ok": _language_ok(bot, answer, item["language"]) if item.get("language") else None,
+            "phantom": bool(phantom_numbers(answer)),
+            "unused_citations": unused_citations(answer),
+            "fallback": bool(answer.notice),
         })
     answerable = [d for d in details if d["answerable"]]
     off_topic = [d for d in details if not d["answerable"]]
@@ -114,5 +135,7 @@ def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[
         "refused_off_topic": share(off_topic, lambda d: not d["found"]),
         "language_match": share(details, lambda d: d["language_ok"]),
         "phantom_citations": sum(1 for d in details if d["phantom"]),
+        "unused_citations": sum(d["unused_citations"] for d in details),
+        "fallbacks": sum(1 for d in details if d["fallback"]),
         "details": details,
     }

@@ -1,14 +1,25 @@
-"""The Streamlit chat, driven by Streamlit's AppTest."""
+"""The Streamlit app, driven by Streamlit's AppTest: every page and state of the chat and `/status`."""
 
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from bot import Bot
 from bot.settings import load_settings
+from bot.store import list_versions
+from bot.types import Answer
 from ingest.pipeline import run_ingest
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+BMS = "Wanneer werd de eerste Buyer Meets Supplier gehouden?"
+OFF_TOPIC = "Hoe bak ik een appeltaart?"
+VLAAMS = "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
 
 
 @pytest.fixture(scope="module")
@@ -18,42 +29,225 @@ def hashing_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _app(monkeypatch: pytest.MonkeyPatch, index: Path) -> AppTest:
+@pytest.fixture
+def feedback_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "feedback.sqlite"
+    monkeypatch.setenv("GIDSBOT_FEEDBACK_DB", str(path))
+    return path
+
+
+def _app(monkeypatch: pytest.MonkeyPatch, index: Path, locale: str | None = None) -> AppTest:
     monkeypatch.setenv("GIDSBOT_INDEX", str(index))
     app = AppTest.from_file(APP, default_timeout=60)
+    if locale:
+        app.context = {"locale": locale}
     app.run()
+    assert not app.exception
     return app
 
 
-def _markdown(app: AppTest) -> str:
-    return "\n".join(m.value for m in app.markdown)
-
-
-def test_sidebar_shows_the_index(monkeypatch, hashing_index):
-    app = _app(monkeypatch, hashing_index)
+def _ask(app: AppTest, question: str) -> AppTest:
+    app.chat_input[0].set_value(question).run()
     assert not app.exception
+    return app
+
+
+def _text(app: AppTest) -> str:
+    """Everything the page says in Markdown, captions, alerts and buttons."""
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    parts += [a.value for a in (*app.info, *app.error, *app.warning)] + [b.label for b in app.button]
+    return "\n".join(parts)
+
+
+def _rows(path: Path, sql: str) -> list[sqlite3.Row]:
+    with sqlite3.connect(path) as db:
+        db.row_factory = sqlite3.Row
+        return db.execute(sql).fetchall()
+
+
+def test_sidebar_shows_the_index_version(monkeypatch, hashing_index):
+    app = _app(monkeypatch, hashing_index)
     sidebar = "\n".join(m.value for m in app.sidebar.markdown)
     assert "2 documents" in sidebar
+    assert list_versions(hashing_index)[-1] in sidebar
+    assert any(list_versions(hashing_index)[-1] in c.value for c in app.caption)  # and above the chat
 
 
-def test_question_gets_an_answer_with_a_citation(monkeypatch, hashing_index):
-    app = _app(monkeypatch, hashing_index)
-    app.chat_input[0].set_value("Wanneer werd de eerste Buyer Meets Supplier gehouden?").run()
-    assert not app.exception
-    text = _markdown(app)
+def test_question_gets_an_answer_with_a_cited_highlighted_source(monkeypatch, hashing_index, feedback_db):
+    app = _ask(_app(monkeypatch, hashing_index), BMS)
+    text = _text(app)
     assert "23 mei 2018" in text
-    assert "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt" in text
+    assert VLAAMS in text  # the card names the document
+    assert ":orange-background[**Op 23 mei 2018" in text  # the answering sentence is highlighted
+    assert "Sources (1)" in [e.label for e in app.expander]
     assert len(app.chat_message) == 2
+    assert "Follow-up questions" in text and any(b.label.startswith("Wat zegt de gids over") for b in app.button)
+    assert any("23 mei 2018" in c.value for c in app.code)  # the copy button's text
 
 
-def test_off_topic_question_shows_the_not_found_state(monkeypatch, hashing_index):
+def test_off_topic_question_shows_not_in_the_guide_with_closest_pages(monkeypatch, hashing_index, feedback_db):
+    app = _ask(_app(monkeypatch, hashing_index), OFF_TOPIC)
+    assert app.info and "Not in the guide" in app.info[0].value
+    assert "niet in de geïndexeerde documenten" in app.info[0].value  # in the question's language
+    assert any(e.label.startswith("Closest pages") for e in app.expander)
+    stored = _rows(feedback_db, "SELECT question, language, closest FROM unanswered")
+    assert [(r["question"], r["language"]) for r in stored] == [(OFF_TOPIC, "nl")]
+    assert "Vlaams Actieplan" in stored[0]["closest"] or "ICDO" in stored[0]["closest"]
+
+
+def test_interface_language_starts_from_the_browser_and_switches(monkeypatch, hashing_index):
+    app = _app(monkeypatch, hashing_index, locale="fr-BE")
+    assert app.chat_input[0].placeholder == "Une question sur les achats durables ?"
+    assert "Pour commencer" in [h.value for h in app.subheader]
+    app.segmented_control(key="lang").set_value("nl").run()
+    assert app.chat_input[0].placeholder == "Vraag iets over duurzaam aankopen…"
+    assert "Om te beginnen" in [h.value for h in app.subheader]
+
+
+def test_answer_language_follows_the_question_not_the_interface(monkeypatch, hashing_index, feedback_db):
+    app = _ask(_app(monkeypatch, hashing_index, locale="fr-FR"), BMS)
+    assert "Volgens de geïndexeerde documenten" in _text(app)  # a Dutch answer...
+    assert "Sources (1)" in [e.label for e in app.expander]  # ...under a French interface
+
+
+def test_starter_questions_are_grouped_by_theme_and_ask(monkeypatch, hashing_index, feedback_db):
     app = _app(monkeypatch, hashing_index)
-    app.chat_input[0].set_value("Hoe bak ik een appeltaart?").run()
+    text = _text(app)
+    assert "Product groups" in text and "Legal and policy background" in text
+    starter = next(b for b in app.button if "ICT" in b.label)
+    starter.click().run()
     assert not app.exception
-    assert app.info and "niet in de geïndexeerde documenten" in app.info[0].value
+    assert len(app.chat_message) == 2
+    assert app.chat_message[0].markdown[0].value.startswith("What does the guide say about")
+
+
+def test_workshop_mode_enlarges_type_and_folds_earlier_questions(monkeypatch, hashing_index, feedback_db):
+    app = _app(monkeypatch, hashing_index)
+    assert not any("font-size: 20px" in h.value for h in app.html)
+    app.sidebar.toggle(key="workshop").set_value(True).run()
+    assert any("font-size: 20px" in h.value for h in app.html)
+    _ask(_ask(app, BMS), OFF_TOPIC)
+    assert "Earlier questions (1)" in [e.label for e in app.expander]
+
+
+def test_streamed_answers_are_shown(monkeypatch, hashing_index, feedback_db):
+    """Bot.stream yields text pieces and then the Answer; the app shows the final answer and its sources."""
+    calls: list[str] = []
+
+    def stream(self: Bot, question: str, history=(), lang=None) -> Iterator[str | Answer]:
+        calls.append(question)
+        answer = self.ask(question, history=history, lang=lang)
+        yield from answer.answer.split(" ")
+        yield answer
+
+    monkeypatch.setattr(Bot, "stream", stream, raising=False)
+    app = _ask(_app(monkeypatch, hashing_index), BMS)
+    assert calls == [BMS]
+    assert "23 mei 2018" in _text(app) and VLAAMS in _text(app)
+
+
+def test_feedback_is_stored_with_question_answer_sources_and_version(monkeypatch, hashing_index, feedback_db):
+    app = _ask(_app(monkeypatch, hashing_index), BMS)
+    app.feedback[0].set_value(1).run()
+    assert not app.exception
+    app.text_area[0].input("Duidelijk, dank u")  # typed in the form, sent with its button
+    next(b for b in app.button if b.label == "Send").click().run()
+    assert not app.exception
+    rows = _rows(feedback_db, "SELECT * FROM feedback")
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["rating"], row["comment"], row["question"]) == (1, "Duidelijk, dank u", BMS)
+    assert "23 mei 2018" in row["answer"] and VLAAMS in row["sources"]
+    assert row["index_version"] == list_versions(hashing_index)[-1]
+    app.feedback[0].set_value(0).run()  # a changed mind updates the same row
+    assert [(r["rating"], r["comment"]) for r in _rows(feedback_db, "SELECT * FROM feedback")] == [
+        (0, "Duidelijk, dank u")]
+
+
+def test_export_buttons_and_start_over(monkeypatch, hashing_index, feedback_db):
+    app = _ask(_app(monkeypatch, hashing_index), BMS)
+    assert {b.label for b in app.get("download_button")} >= {"Conversation (Markdown)", "Conversation (HTML page)"}
+    next(b for b in app.button if b.label == "Start over").click().run()
+    assert len(app.chat_message) == 0
+    assert "To get started" in [h.value for h in app.subheader]
+
+
+def test_status_page_shows_counts_last_report_versions_and_feedback(monkeypatch, hashing_index, feedback_db):
+    app = _ask(_app(monkeypatch, hashing_index), OFF_TOPIC)
+    app.switch_page("pages/status.py").run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Documents"] == "2" and metrics["Passages"] == "20"
+    assert metrics["Added"] == "2" and metrics["Failed"] == "0"
+    tables = [t.value for t in app.table]
+    assert any("corpus" in str(v.values) for v in tables)  # per site (the ingested folder) and language
+    assert any(list_versions(hashing_index)[-1] in str(v.values) for v in tables)  # versions to roll back to
+    frames = [d.value for d in app.dataframe]
+    assert any(OFF_TOPIC in str(f.values) for f in frames)  # the question the guide could not answer
+    assert {b.label for b in app.get("download_button")} == {"Download CSV"}
+
+
+def test_status_page_lists_failures_and_skips_of_the_last_ingest(monkeypatch, tmp_path, feedback_db):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "papier.txt").write_text("Kantoorpapier met het FSC-label is duurzaam geproduceerd.", encoding="utf-8")
+    (folder / "foto.png").write_bytes(b"\x89PNG\r\n")
+    root = tmp_path / "index"
+    run_ingest(load_settings(environ={}, index=root, embeddings="hashing"),
+               paths=[folder, tmp_path / "missing"], show_progress=False)
+    app = _app(monkeypatch, root)
+    app.switch_page("pages/status.py").run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Failed"] == "1" and metrics["Skipped"] == "1"
+    frames = " ".join(str(d.value.values) for d in app.dataframe)
+    assert "missing" in frames and "no such file or folder" in frames
+    assert any("not-text" in str(t.value.values) for t in app.table)
+
+
+def test_pinned_version_and_a_session_keep_their_version(monkeypatch, tmp_path, feedback_db):
+    root = tmp_path / "index"
+    settings = load_settings(environ={}, index=root, embeddings="hashing")
+    run_ingest(settings, show_progress=False)
+    first = list_versions(root)[-1]
+    app = _ask(_app(monkeypatch, root), BMS)
+    run_ingest(settings, rebuild=True, show_progress=False)  # a maintainer publishes mid-session
+    second = list_versions(root)[-1]
+    assert second != first
+    _ask(app, OFF_TOPIC)
+    assert any(first in c.value for c in app.caption)  # the session keeps answering from its version
+    assert any("newer index version" in i.value for i in app.sidebar.info)
+    next(b for b in app.button if b.label == "Start over").click().run()
+    assert any(second in c.value for c in app.caption)
+    monkeypatch.setenv("GIDSBOT_PIN_VERSION", first)  # a trainer pins the workshop's version
+    pinned = _app(monkeypatch, root)
+    assert any(first in c.value and "(pinned)" in c.value for c in pinned.caption)
 
 
 def test_missing_index_explains_itself(monkeypatch, tmp_path):
     app = _app(monkeypatch, tmp_path / "none")
+    assert "gidsbot serve" in app.error[0].value
+    app.switch_page("pages/status.py").run()
     assert not app.exception
     assert "gidsbot serve" in app.error[0].value
+
+
+def test_a_removed_session_version_falls_back_to_the_current_one(monkeypatch, tmp_path, feedback_db):
+    root = tmp_path / "index"
+    settings = load_settings(environ={}, index=root, embeddings="hashing")
+    run_ingest(settings, show_progress=False)
+    app = _app(monkeypatch, root)
+    old = list_versions(root)[-1]
+    run_ingest(settings, rebuild=True, show_progress=False)
+    shutil.rmtree(root / "versions" / old)
+    app.session_state["index_version"] = old + "-gone"
+    app.run()
+    assert not app.exception
+    assert "index version is gone" in app.warning[0].value
+    assert any(list_versions(root)[-1] in c.value for c in app.caption)
+
+
+def test_style_files_hold_no_angle_brackets():
+    """Regression guard: st.html's sanitizer silently drops a whole style whose text holds `<` (even a comment)."""
+    for css in (Path(APP).parent / "style.css", Path(APP).parent / "workshop.css"):
+        assert "<" not in css.read_text(encoding="utf-8"), css

@@ -7,7 +7,7 @@ answers to Dutch questions.
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "TEXTS", "language_from_locale", "t"]
+__all__ = ["LANGUAGES", "TEXTS", "language_from_locale", "t", "when"]
 
 LANGUAGES = ("nl", "fr", "en")
 LANGUAGE_LABELS = {"nl": "NL", "fr": "FR", "en": "EN"}
@@ -159,6 +159,13 @@ TEXTS: dict[str, dict[str, str]] = {
                  "fr": "Exportée le {when}, version d'index {version}.",
                  "en": "Exported on {when}, index version {version}."},
 }
+
+
+def when(iso: str) -> str:
+    """An ISO 8601 time as people read it: "2026-11-24T03:19:22Z" becomes "2026-11-24 03:19 UTC"."""
+    if len(iso) >= 16 and iso[10] == "T":
+        return f"{iso[:10]} {iso[11:16]}" + (" UTC" if iso.endswith("Z") else "")
+    return iso
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -1,0 +1,153 @@
+"""`/status`, for maintainers: is the index healthy, what did the last ingest do, where do buyers get
+no answer, and what do they think of the answers they got.
+
+st.table renders Markdown in its cells, so every cell that holds text from outside (URLs, titles,
+errors, questions) is escaped; the long lists go to st.dataframe, which draws plain text.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from ui.feedback import feedback_path, to_csv
+from ui.i18n import t, when
+from ui.markup import md_escape
+from ui.overview import per_site_language, skipped_by_reason, version_rows
+from ui.shell import Shell, prepare, show_error
+
+log = logging.getLogger("gidsbot.ui")
+
+
+def _table(rows: Sequence[Mapping[str, Any]], columns: Mapping[str, str]) -> None:
+    """A small static table with translated headers; text cells escaped (st.table reads Markdown)."""
+    st.table(
+        [{label: md_escape(v) if isinstance(v, str) else v for key, label in columns.items()
+          for v in [row.get(key)]} for row in rows],
+        hide_index=True,
+    )
+
+
+def index_section(shell: Shell) -> None:
+    assert shell.loaded is not None
+    lang, index = shell.lang, shell.loaded.bot.index
+    manifest = index.manifest
+    with st.container(horizontal=True, key="index-figures"):
+        st.metric(t("documents", lang), manifest.counts.get("documents", 0), border=True)
+        st.metric(t("chunks", lang), manifest.counts.get("chunks", 0), border=True)
+    st.markdown(
+        f"**{t('version', lang)}** `{manifest.version.replace('`', '')}`"
+        + (f" ({t('pinned', lang)})" if shell.pinned else "")
+        + f"  \n**{t('created', lang)}** {md_escape(when(manifest.created))} · **{t('crawled', lang)}** "
+        f"{md_escape(when(manifest.crawled_at))}  \n**{t('embeddings', lang)}** {md_escape(manifest.embeddings)}"
+    )
+    st.subheader(t("per_site", lang), anchor=False)
+    _table(per_site_language(index.documents(), index.chunks),
+           {"site": t("site", lang), "language": t("language", lang), "documents": t("documents", lang),
+            "chunks": t("chunks", lang)})
+
+
+def report_section(shell: Shell) -> None:
+    assert shell.loaded is not None
+    lang = shell.lang
+    st.subheader(t("last_ingest", lang), anchor=False)
+    report: dict[str, Any] = dict(shell.loaded.bot.index.report)
+    if not report:
+        st.caption(t("no_report", lang))
+        return
+    failed, skipped = list(report.get("failed") or []), list(report.get("skipped") or [])
+    with st.container(horizontal=True, key="report-figures"):
+        for key in ("added", "changed", "removed", "unchanged", "embedded_chunks"):
+            st.metric(t("embedded" if key == "embedded_chunks" else key, lang), report.get(key, 0))
+        st.metric(t("failed", lang), len(failed))
+        st.metric(t("skipped", lang), len(skipped))
+    if report.get("stopped"):
+        st.warning(md_escape(t("stopped", lang, why=report["stopped"])))
+    if failed:
+        st.markdown(f"**{t('failed', lang)}**")
+        st.dataframe([{"URL": f.get("url", ""), t("error", lang): f.get("error", "")} for f in failed],
+                     hide_index=True, width="stretch")
+    if skipped:
+        st.markdown(f"**{t('skipped', lang)}**")
+        _table(skipped_by_reason(skipped), {"reason": t("reason", lang), "count": t("count", lang)})
+        with st.expander(f"{t('skipped', lang)}: URL ({len(skipped)})"):
+            st.dataframe([{"URL": s.get("url", ""), t("reason", lang): s.get("reason", "")} for s in skipped],
+                         hide_index=True, width="stretch")
+
+
+def versions_section(shell: Shell) -> None:
+    assert shell.loaded is not None and shell.settings is not None
+    lang = shell.lang
+    st.subheader(t("versions", lang), anchor=False)
+    rows = version_rows(Path(shell.settings.index), shell.loaded.version)
+    for row in rows:
+        row["created"] = when(row["created"])
+        marks = [t("current", lang)] if row["current"] else []
+        row["version"] = row["version"] + (f" ({', '.join(marks)})" if marks else "")
+    _table(rows, {"version": t("version", lang), "created": t("created", lang),
+                  "documents": t("documents", lang), "chunks": t("chunks", lang)})
+    st.caption(t("rollback_hint", lang))
+    st.code("gidsbot index list\ngidsbot index use VERSION", language="bash")
+
+
+def _download(label: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str], name: str, key: str) -> None:
+    st.download_button(label, to_csv(rows, columns), file_name=name, mime="text/csv", on_click="ignore",
+                       icon=":material/download:", key=key)
+
+
+def feedback_section(shell: Shell) -> None:
+    lang, store = shell.lang, shell.store
+    if store is None or shell.settings is None:
+        return
+    try:
+        feedback, unanswered = store.feedback(), store.unanswered()
+    except (sqlite3.Error, OSError) as exc:
+        st.warning(md_escape(f"{t('feedback', lang)}: {exc}"))
+        return
+    st.subheader(t("unanswered", lang), anchor=False)
+    st.caption(t("unanswered_help", lang))
+    if unanswered:
+        st.dataframe([{t("question", lang): u["question"], t("language", lang): u["language"],
+                       t("times", lang): u["times"], t("last_asked", lang): u["last_asked"],
+                       t("closest_pages", lang): " · ".join(u["closest"])} for u in unanswered],
+                     hide_index=True, width="stretch")
+        _download(t("download_csv", lang), unanswered,
+                  ["question", "language", "times", "last_asked", "index_version", "closest"],
+                  "gidsbot-unanswered.csv", "csv-unanswered")
+    else:
+        st.caption(t("none_yet", lang))
+    st.subheader(t("feedback", lang), anchor=False)
+    if feedback:
+        thumbs = {"up": "👍", "down": "👎"}
+        st.dataframe([{t("when", lang): f["updated"], t("rating", lang): thumbs.get(f["rating"], ""),
+                       t("question", lang): f["question"], t("comment", lang): f["comment"],
+                       t("sources", lang): " · ".join(str(s.get("title", "")) for s in f["sources"]),
+                       t("version", lang): f["index_version"]} for f in feedback],
+                     hide_index=True, width="stretch")
+        _download(t("download_csv", lang), feedback,
+                  ["updated", "rating", "comment", "question", "answer", "found", "language",
+                   "interface_language", "sources", "index_version", "message_id"],
+                  "gidsbot-feedback.csv", "csv-feedback")
+    else:
+        st.caption(t("none_yet", lang))
+    st.caption(md_escape(t("feedback_store", lang, path=feedback_path(shell.settings))))
+
+
+def main() -> None:
+    shell = prepare()
+    st.title(t("status_title", shell.lang), anchor=False)
+    if shell.loaded is None:
+        show_error(shell)
+    else:
+        index_section(shell)
+        report_section(shell)
+        versions_section(shell)
+    feedback_section(shell)
+
+
+main()

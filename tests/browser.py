@@ -29,7 +29,9 @@ def free_port() -> int:
 def serve(index: Path, log: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """`gidsbot serve` on 127.0.0.1; yields the base URL; stops the server afterwards."""
     port = free_port()
-    env = {**os.environ, "GIDSBOT_INDEX": str(index), **(extra_env or {})}
+    # The developer's own GIDSBOT_* settings (a pinned version, a feedback file) must not reach the app.
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("GIDSBOT_")}
+    env = {**clean, "GIDSBOT_INDEX": str(index), **(extra_env or {})}
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--index", str(index)],
@@ -58,13 +60,14 @@ def serve(index: Path, log: Path, extra_env: dict[str, str] | None = None) -> It
 
 
 @contextmanager
-def browser_page(width: int = 1280, height: int = 900) -> Iterator[object]:
+def browser_page(width: int = 1280, height: int = 900, locale: str = "en-GB") -> Iterator[object]:
+    """A page in a fresh headless Chromium; ``locale`` is what the browser says its language is."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": height}, locale=locale, accept_downloads=True)
             yield page
         finally:
             browser.close()

@@ -1,18 +1,34 @@
-"""The chat in a real browser: a question typed in the chat input gets a cited answer; page payloads stay text."""
+"""The app in a real browser (Debian's Chromium driven by Playwright), served by `gidsbot serve`.
 
+A question typed in the chat gets a cited answer at desktop and phone width; the interface language
+follows the browser and the switch; the conversation exports; feedback lands in SQLite, with the mouse
+and with the keyboard alone; `/status` shows the counts and the last ingest; workshop mode reads on a
+projector; and page payloads stay text. Screenshots go to each test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bot.settings import load_settings
 from ingest.pipeline import run_ingest
-
 from tests.browser import CHROMIUM, ask, browser_page, serve
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make browser)"),
 ]
+
+VLAAMS = "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
+BMS = "Wanneer werd de eerste Buyer Meets Supplier gehouden?"
+PHONE = {"width": 390, "height": 844}
+WAIT = 60_000  # ms: the first answer loads the index
 
 HOSTILE = """<html lang="nl"><head><title>Fiche vergaderzalen</title></head><body><main>
 <h1>Fiche vergaderzalen</h1>
@@ -26,8 +42,7 @@ HOSTILE = """<html lang="nl"><head><title>Fiche vergaderzalen</title></head><bod
 def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("docs")
     corpus = Path(__file__).resolve().parents[1] / "corpus"
-    for name in ("vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt",):
-        (folder / name).write_bytes((corpus / name).read_bytes())
+    (folder / VLAAMS).write_bytes((corpus / VLAAMS).read_bytes())
     (folder / "vergaderzalen.html").write_text(HOSTILE, encoding="utf-8")
     (folder / "payload.txt").write_text(
         "Vergaderzalen payload <script>alert(4)</script> en <img src=x onerror=alert(5)> en "
@@ -37,25 +52,170 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_question_in_the_browser_gets_a_cited_answer(index, tmp_path):
-    with serve(index, tmp_path / "app.log") as url, browser_page() as page:
-        page.goto(url)
-        ask(page, "Wanneer werd de eerste Buyer Meets Supplier gehouden?")
-        page.get_by_text("23 mei 2018").first.wait_for(timeout=60_000)
-        page.get_by_text("vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt").first.wait_for()
-        page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
+@dataclass(frozen=True)
+class App:
+    url: str
+    feedback: Path
 
 
-def test_script_and_onerror_payloads_open_no_dialog(index, tmp_path):
+@pytest.fixture(scope="module")
+def app(index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """One `gidsbot serve` for the module: starting Streamlit is the slow part."""
+    folder = tmp_path_factory.mktemp("served")
+    feedback = folder / "feedback.sqlite"
+    with serve(index, folder / "app.log", {"GIDSBOT_FEEDBACK_DB": str(feedback)}) as url:
+        yield App(url, feedback)
+
+
+def _rows(path: Path, sql: str, until: int = 1) -> list[sqlite3.Row]:
+    """Rows of ``sql`` once there are ``until`` of them: the browser's click reaches the server a moment later."""
+    deadline = time.monotonic() + 30
+    while True:
+        rows: list[sqlite3.Row] = []
+        if path.exists():
+            with sqlite3.connect(path) as db:
+                db.row_factory = sqlite3.Row
+                try:
+                    rows = db.execute(sql).fetchall()
+                except sqlite3.OperationalError:  # the tables are not there yet
+                    rows = []
+        if len(rows) >= until or time.monotonic() > deadline:
+            return rows
+        time.sleep(0.2)
+
+
+def _answer(page: object, question: str = BMS) -> None:
+    ask(page, question)
+    page.get_by_text("23 mei 2018").first.wait_for(timeout=WAIT)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"])
+def test_question_in_the_browser_gets_a_cited_answer(app, tmp_path, viewport):
+    with browser_page(**viewport) as page:
+        page.goto(app.url)
+        _answer(page)
+        page.get_by_text(VLAAMS, exact=False).first.wait_for()  # the source card names the document
+        page.locator(".stMarkdownColoredBackground").first.wait_for()  # the answering sentence, highlighted
+        page.get_by_role("button", name="Copy").first.wait_for()  # the row under the answer came too
+        overflow = page.evaluate("""() => Math.max(...['stAppViewContainer', 'stMainBlockContainer'].map(id => {
+            const e = document.querySelector(`[data-testid=${id}]`); return e.scrollWidth - e.clientWidth; }))""")
+        page.screenshot(path=str(tmp_path / f"answer-{viewport['width']}.png"))
+    assert overflow <= 0  # nothing wider than a phone's screen
+
+
+def test_interface_language_follows_the_browser_and_the_switch(app, tmp_path):
+    with browser_page(locale="fr-BE") as page:
+        page.goto(app.url)
+        page.get_by_placeholder("Une question sur les achats durables ?").wait_for(timeout=WAIT)
+        page.get_by_text("Pour commencer").wait_for()
+        page.screenshot(path=str(tmp_path / "french.png"))
+        page.get_by_role("radiogroup", name="Taal · Langue · Language").get_by_role("radio", name="NL").click()
+        page.get_by_placeholder("Vraag iets over duurzaam aankopen…").wait_for(timeout=WAIT)
+        page.get_by_text("Om te beginnen").wait_for()
+        assert "lang=nl" in page.url.lower()  # a trainer can share the link with the language in it
+        _answer(page)
+        page.get_by_text("Volgens de geïndexeerde documenten").first.wait_for()  # the answer follows the question
+        page.get_by_text("Bronnen (1)").wait_for()  # the interface stays Dutch
+        page.screenshot(path=str(tmp_path / "dutch.png"))
+
+
+def test_the_conversation_exports_as_html_and_markdown(app, tmp_path):
+    with browser_page() as page:
+        page.goto(app.url)
+        _answer(page)
+        files = {}
+        for label, name in (("Conversation (HTML page)", "html"), ("Conversation (Markdown)", "md")):
+            with page.expect_download(timeout=WAIT) as download:
+                page.get_by_role("button", name=label).click()
+            target = tmp_path / f"conversation.{name}"
+            download.value.save_as(target)
+            files[name] = target.read_text(encoding="utf-8")
+    assert BMS in files["html"] and "23 mei 2018" in files["html"] and VLAAMS in files["html"]
+    assert "Content-Security-Policy" in files["html"] and "<script" not in files["html"]
+    assert "23 mei 2018" in files["md"] and VLAAMS in files["md"] and "**Sources**" in files["md"]
+
+
+def test_feedback_given_in_the_browser_lands_in_sqlite(app, tmp_path):
+    question = "Wanneer werd de eerste Buyer Meets Supplier gehouden, volgens de werkgroep?"
+    with browser_page() as page:
+        page.goto(app.url)
+        _answer(page, question)
+        page.get_by_role("radio", name="Thumbs up").first.click()
+        [rated] = _rows(app.feedback, f"SELECT * FROM feedback WHERE question = '{question}' AND rating = 1")
+        page.get_by_role("button", name="Comment").first.click()
+        page.get_by_label("Your comment (optional)").fill("Precies wat ik zocht")
+        page.get_by_role("button", name="Send", exact=True).click()
+        [commented] = _rows(app.feedback, f"SELECT * FROM feedback WHERE question = '{question}' AND comment != ''")
+        page.screenshot(path=str(tmp_path / "feedback.png"))
+    assert rated["message_id"] == commented["message_id"]
+    assert commented["comment"] == "Precies wat ik zocht" and commented["rating"] == 1
+    assert "23 mei 2018" in commented["answer"] and VLAAMS in commented["sources"]
+    assert commented["index_version"]
+
+
+def test_keyboard_alone_asks_and_rates(app, tmp_path):
+    """Regression guard: every step a buyer takes must be reachable with Tab, typing and Enter/Space."""
+    question = "Wanneer werd de eerste Buyer Meets Supplier gehouden? (toetsenbord)"
+
+    def tab_to(test: str) -> None:
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if page.evaluate(test):
+                return
+        raise AssertionError(f"Tab never reached {test}")
+
+    with browser_page() as page:
+        page.goto(app.url)
+        page.get_by_test_id("stChatInputTextArea").wait_for(timeout=WAIT)
+        tab_to("() => document.activeElement?.dataset.testid === 'stChatInputTextArea'")
+        page.keyboard.type(question)
+        page.keyboard.press("Enter")
+        page.get_by_text("23 mei 2018").first.wait_for(timeout=WAIT)
+        tab_to("() => document.activeElement?.getAttribute('aria-label') === 'Thumbs up'")
+        page.keyboard.press("Space")
+        rows = _rows(app.feedback, f"SELECT * FROM feedback WHERE question = '{question}' AND rating = 1")
+        page.screenshot(path=str(tmp_path / "keyboard.png"))
+    assert len(rows) == 1
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 1600}, PHONE], ids=["desktop", "phone"])
+def test_status_page_shows_the_document_count_and_the_last_ingest(app, tmp_path, viewport):
+    with browser_page(**viewport) as page:
+        page.goto(app.url + "/status")
+        page.get_by_text("Index status").wait_for(timeout=WAIT)
+        documents = page.get_by_test_id("stMetric").filter(has_text="Documents").first
+        assert documents.get_by_test_id("stMetricValue").inner_text() == "3"
+        page.get_by_text("Last ingest").wait_for()
+        added = page.get_by_test_id("stMetric").filter(has_text="Added").first
+        assert added.get_by_test_id("stMetricValue").inner_text() == "3"
+        page.get_by_text("Versions to roll back to").wait_for()
+        page.screenshot(path=str(tmp_path / f"status-{viewport['width']}.png"), full_page=True)
+
+
+def test_workshop_mode_reads_on_a_projector(app, tmp_path):
+    with browser_page(1920, 1080) as page:
+        page.goto(app.url + "/?workshop=true")
+        page.get_by_test_id("stChatInputTextArea").wait_for(timeout=WAIT)
+        page.screenshot(path=str(tmp_path / "workshop-start.png"))
+        _answer(page)
+        page.wait_for_timeout(500)  # let the page settle before the picture; nothing is measured
+        page.screenshot(path=str(tmp_path / "workshop-answer.png"))
+        font = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
+        folded = page.get_by_test_id("stSidebar").get_attribute("data-collapsed")
+    assert font == "20px"
+    assert folded == "true"
+
+
+def test_script_and_onerror_payloads_open_no_dialog(app, tmp_path):
     dialogs: list[str] = []
     requests: list[str] = []
-    with serve(index, tmp_path / "app.log") as url, browser_page() as page:
+    with browser_page() as page:
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.on("request", lambda request: requests.append(request.url))
-        page.goto(url)
+        page.goto(app.url)
         ask(page, "Welke vergaderzalen payload en vergaderzaal test?")
-        page.get_by_text("vergaderzalen", exact=False).nth(1).wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
+        page.get_by_text("vergaderzalen", exact=False).nth(1).wait_for(timeout=WAIT)
+        page.wait_for_timeout(1500)  # give a payload every chance to fire
         page.screenshot(path=str(tmp_path / "payload.png"), full_page=True)
         injected = page.evaluate(
             "() => [document.querySelectorAll('img[onerror]').length,"

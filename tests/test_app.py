@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from bot.settings import load_settings
 from bot.store import list_versions
 from bot.types import Answer
 from ingest.pipeline import run_ingest
+from tests.fakellm import FakeLLM, Reply
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
 BMS = "Wanneer werd de eerste Buyer Meets Supplier gehouden?"
@@ -144,6 +146,31 @@ def test_streamed_answers_are_shown(monkeypatch, hashing_index, feedback_db):
     app = _ask(_app(monkeypatch, hashing_index), BMS)
     assert calls == [BMS]
     assert "23 mei 2018" in _text(app) and VLAAMS in _text(app)
+
+
+def _cite(needle: str, text: str):  # type: ignore[no-untyped-def]
+    """A fake model's reply citing the passage (by its number in the prompt) that holds ``needle``."""
+    def reply(body: dict) -> Reply:
+        prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        block = prompt.split("<passages>", 1)[1].split("</passages>", 1)[0]
+        number = next(p[1:p.index("]")] for p in re.split(r"\n\n(?=\[\d+\] )", block.strip()) if needle in p)
+        return Reply(text.format(n=number), pieces=6)
+    return reply
+
+
+def test_a_language_model_answer_streams_in_with_its_verified_citation(monkeypatch, tmp_path, feedback_db):
+    root = tmp_path / "index"  # its own index: the bot is cached per index and version, settings included
+    run_ingest(load_settings(environ={}, index=root, embeddings="hashing"), show_progress=False)
+    with FakeLLM() as llm:
+        llm.route = _cite("23 mei 2018", "De eerste Buyer Meets Supplier vond plaats op 23 mei 2018 [{n}][9].")
+        monkeypatch.setenv("GIDSBOT_LLM_BASE_URL", llm.base_url)
+        monkeypatch.setenv("GIDSBOT_LLM_MODEL", "fake-model")
+        app = _ask(_app(monkeypatch, root), BMS)
+        assert llm.requests and llm.requests[-1]["stream"] is True
+    text = _text(app)
+    assert "De eerste Buyer Meets Supplier vond plaats op 23 mei 2018 \\[1\\]." in text  # [9] was a phantom
+    assert VLAAMS in text
+    assert ":orange-background[**" in text  # the passage the model cited, its quoted sentence marked
 
 
 def test_feedback_is_stored_with_question_answer_sources_and_version(monkeypatch, hashing_index, feedback_db):

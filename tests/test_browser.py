@@ -19,6 +19,7 @@ import pytest
 from bot.settings import load_settings
 from ingest.pipeline import run_ingest
 from tests.browser import CHROMIUM, ask, browser_page, serve
+from tests.fakellm import FakeLLM, Reply
 
 pytestmark = [
     pytest.mark.slow,
@@ -226,3 +227,19 @@ def test_script_and_onerror_payloads_open_no_dialog(app, tmp_path):
     assert injected == [0, 0]
     assert shown >= 1  # the payload is shown as text
     assert not [r for r in requests if "x.png" in r or r.endswith("/x")]
+
+
+def test_a_language_model_answer_streams_into_the_page(index, tmp_path):
+    """With a model configured the answer is written piece by piece (Bot.stream); the page ends with the
+    verified answer and its source card."""
+    with FakeLLM() as llm:
+        llm.script = [Reply("Op 23 mei 2018 vond de eerste Buyer Meets Supplier plaats [1].", pieces=8)]
+        env = {"GIDSBOT_LLM_BASE_URL": llm.base_url, "GIDSBOT_LLM_MODEL": "fake-model",
+               "GIDSBOT_FEEDBACK_DB": str(tmp_path / "feedback.sqlite")}
+        with serve(index, tmp_path / "app.log", env) as url, browser_page() as page:
+            page.goto(url)
+            ask(page, BMS)
+            page.get_by_text("Op 23 mei 2018 vond de eerste Buyer Meets Supplier plaats [1].").wait_for(timeout=WAIT)
+            page.get_by_text("Sources (1)").wait_for()
+            page.screenshot(path=str(tmp_path / "model-answer.png"))
+        assert llm.requests and llm.requests[-1]["stream"] is True

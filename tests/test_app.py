@@ -97,6 +97,12 @@ def test_off_topic_question_shows_not_in_the_guide_with_closest_pages(monkeypatc
     assert "Vlaams Actieplan" in stored[0]["closest"] or "ICDO" in stored[0]["closest"]
 
 
+def test_a_question_the_bot_cannot_take_gets_one_sentence_not_a_traceback(monkeypatch, hashing_index, feedback_db):
+    app = _ask(_app(monkeypatch, hashing_index), "?!")
+    assert "no words in it" in app.error[0].value
+    assert not feedback_db.exists() or not _rows(feedback_db, "SELECT * FROM unanswered")  # not a gap in the guide
+
+
 def test_interface_language_starts_from_the_browser_and_switches(monkeypatch, hashing_index):
     app = _app(monkeypatch, hashing_index, locale="fr-BE")
     assert app.chat_input[0].placeholder == "Une question sur les achats durables ?"
@@ -208,7 +214,8 @@ def test_status_page_shows_counts_last_report_versions_and_feedback(monkeypatch,
     assert metrics["Added"] == "2" and metrics["Failed"] == "0"
     tables = [t.value for t in app.table]
     assert any("corpus" in str(v.values) for v in tables)  # per site (the ingested folder) and language
-    assert any(list_versions(hashing_index)[-1] in str(v.values) for v in tables)  # versions to roll back to
+    version = list_versions(hashing_index)[-1]
+    assert any(f"{version} (current, answering here)" in str(v.values) for v in tables)  # versions to roll back to
     frames = [d.value for d in app.dataframe]
     assert any(OFF_TOPIC in str(f.values) for f in frames)  # the question the guide could not answer
     assert {b.label for b in app.get("download_button")} == {"Download CSV"}

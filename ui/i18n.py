@@ -131,6 +131,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "versions": {"nl": "Versies om naar terug te gaan", "fr": "Versions de retour arrière",
                  "en": "Versions to roll back to"},
     "current": {"nl": "huidig", "fr": "actuelle", "en": "current"},
+    "answering": {"nl": "antwoordt hier", "fr": "répond ici", "en": "answering here"},
     "rollback_hint": {
         "nl": "Terug naar een versie (of een workshop vastzetten) met:",
         "fr": "Revenir à une version (ou épingler un atelier) avec :",

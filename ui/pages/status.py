@@ -87,7 +87,7 @@ def versions_section(shell: Shell) -> None:
     rows = version_rows(Path(shell.settings.index), shell.loaded.version)
     for row in rows:
         row["created"] = when(row["created"])
-        marks = [t("current", lang)] if row["current"] else []
+        marks = [t(key, lang) for key in ("current", "answering") if row[key]]
         row["version"] = row["version"] + (f" ({', '.join(marks)})" if marks else "")
     _table(rows, {"version": t("version", lang), "created": t("created", lang),
                   "documents": t("documents", lang), "chunks": t("chunks", lang)})

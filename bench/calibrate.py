@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 from bot import Bot
-from bot.chat import THRESHOLD, is_follow_up
-from bot.compose import confidence, evidence, pick_sentences
+from bot.chat import is_follow_up
+from bot.compose import concept_baseline, confidence, evidence, pick_sentences
 from bot.evaluate import read_questions
 from bot.text import detect_language
 
@@ -49,6 +49,10 @@ def main() -> None:
     parser.add_argument("file", type=Path)
     args = parser.parse_args()
     bot = Bot.load(args.index)
+    print(
+        f"vocabulary {len(bot.index.vocabulary[0])} words, off-topic baseline "
+        f"{concept_baseline(bot.index, bot.retriever.sentence_model):.3f}, threshold {bot.threshold:.3f}"
+    )
     rows = [signals(bot, item) for item in read_questions(args.file)]
     for row in sorted(rows, key=lambda r: r["confidence"]):
         print(json.dumps(row, ensure_ascii=False))
@@ -58,7 +62,7 @@ def main() -> None:
         print(
             f"threshold {t:.2f}: answered {sum(c >= t for c in answerable)}/{len(answerable)}, "
             f"refused off-topic {sum(c < t for c in off)}/{len(off)}"
-            + ("  <- current" if abs(t - THRESHOLD) < 0.005 else "")
+            + ("  <- current" if abs(t - bot.threshold) < 0.005 else "")
         )
 
 

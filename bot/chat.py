@@ -1,8 +1,8 @@
 """The bot: load an index once, then answer questions with citations.
 
-    from bot import Bot
-    bot = Bot.load("data/index")
-    answer = bot.ask("Wanneer was de eerste Buyer Meets Supplier?", history=[])
+from bot import Bot
+bot = Bot.load("data/index")
+answer = bot.ask("Wanneer was de eerste Buyer Meets Supplier?", history=[])
 """
 
 from __future__ import annotations
@@ -17,7 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.compose import Picked, closest_pages, confidence, evidence, extractive_answer, pick_sentences
+from bot.compose import (
+    Picked,
+    closest_pages,
+    concept_baseline,
+    confidence,
+    evidence,
+    extractive_answer,
+    pick_sentences,
+    threshold,
+)
 from bot.embeddings import load_models
 from bot.errors import ModelError, QuestionError
 from bot.llm import LanguageModel, answer_messages
@@ -29,11 +38,9 @@ from bot.twins import document_rows, prefer_twins
 from bot.types import Answer, Hit
 from bot.verify import PreviewCleaner, verify_answer, written_in
 
-__all__ = ["MAX_QUESTION_CHARS", "THRESHOLD", "Bot"]
+__all__ = ["MAX_QUESTION_CHARS", "Bot"]
 
 MAX_QUESTION_CHARS = 2000
-# Calibrated on tests/questions.jsonl (answerable vs off-topic): see bench/README.md.
-THRESHOLD = 0.77
 
 _FOLLOW_UP = re.compile(
     r"^\s*(?:en|et|and|maar|mais|but|ook|aussi|also|what about|how about|quid|en voor|et pour|en de|et le|et la|"
@@ -202,13 +209,16 @@ class Bot:
         sentence_vector = vectors[self.retriever.models.index(model)] if vectors else None
         top = hits[: self.settings.top_k]
         rows = [self.retriever.row_of(h.chunk) for h in top]
-        picked = pick_sentences(
-            turn.asked, turn.language, top, self.index, sentence_vector, rows, context=turn.context
-        )
+        picked = pick_sentences(turn.asked, turn.language, top, self.index, sentence_vector, rows, context=turn.context)
         ev = evidence(turn.asked, turn.language, hits, self.index, picked[0].score if picked else 0.0, model)
         # decided before any model call: an off-topic question never reaches the model
-        answered = bool(picked) and confidence(ev) >= THRESHOLD + self.settings.min_evidence
+        answered = bool(picked) and confidence(ev) >= self.threshold + self.settings.min_evidence
         return _Evidence(hits, top, picked, answered)
+
+    @cached_property
+    def threshold(self) -> float:
+        """The confidence an answer needs in this index (compose.threshold), computed once."""
+        return threshold(concept_baseline(self.index, self.retriever.sentence_model))
 
     @cached_property
     def _document_rows(self) -> dict[str, list[int]]:

@@ -77,3 +77,11 @@ def test_python_api_from_a_path(tmp_path: Path):
     run_ingest(settings, show_progress=False)
     bot = Bot.load(tmp_path / "i")
     assert bot.ask("Wie is bevoegd voor het Vlaams Actieplan?", history=[]).citations
+
+
+def test_refusal_bar_rises_with_the_off_topic_baseline():
+    from bot.compose import BASELINE_REFERENCE, THRESHOLD_REFERENCE, threshold
+
+    assert threshold(BASELINE_REFERENCE) == pytest.approx(THRESHOLD_REFERENCE)
+    assert threshold(0.45) < threshold(0.5) < threshold(0.55)
+    assert threshold(0.0) >= 0.6 and threshold(1.0) <= 0.95

@@ -56,3 +56,34 @@ def test_unchanged_reingest_with_real_models_embeds_nothing(real_index):
 
     report = run_ingest(load_settings(environ={}, index=real_index), show_progress=False)
     assert report.embedded_chunks == 0 and report.unchanged == 2
+
+
+def test_guide_replica_answers_and_refuses_with_the_real_models(tmp_path):
+    """Guards against a refusal threshold that only fits the bundled corpus: a small crawled guide has a
+    smaller vocabulary, and the bar adapts to it (compose.threshold)."""
+    from bot import Bot
+    from bot.settings import load_settings
+    from ingest.pipeline import run_ingest
+    from tests.crawlsite import Site, build_guide
+
+    with Site() as external, Site() as site:
+        build_guide(site, external.url("/"))
+        settings = load_settings(environ={}, index=tmp_path / "index", crawl_delay=0.0)
+        run_ingest(settings, sites=[site.url("/")], show_progress=False)
+    bot = Bot.load(settings=settings)
+    assert 0.6 <= bot.threshold < 0.77
+    answerable = {
+        "Hoeveel procent gerecycleerde vezels moet kopieerpapier bevatten?": "70 %",
+        "Quel pourcentage de fibres recyclées le papier de copie doit-il contenir ?": "70 %",
+        "What luminous efficacy should LED lighting have?": "120 lm/W",
+        "De quoi doivent être faits les vêtements de travail ?": "katoen",
+    }
+    for question, fact in answerable.items():
+        answer = bot.ask(question)
+        assert answer.found and fact in answer.answer, question
+    for question in (
+        "Hoe bak ik een appeltaart?",
+        "Quel temps fera-t-il demain à Bruxelles ?",
+        "What is the recommended dose of ibuprofen?",
+    ):
+        assert not bot.ask(question).found, question

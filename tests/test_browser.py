@@ -118,6 +118,8 @@ def test_interface_language_follows_the_browser_and_the_switch(app, tmp_path):
         page.get_by_text("Volgens de geïndexeerde documenten").first.wait_for()  # the answer follows the question
         page.get_by_text("Bronnen (1)").wait_for()  # the interface stays Dutch
         page.screenshot(path=str(tmp_path / "dutch.png"))
+        page.get_by_test_id("stSidebarNav").get_by_text("Status").click()
+        page.get_by_text("Status van de index").wait_for(timeout=WAIT)  # and so does the next page
 
 
 def test_the_conversation_exports_as_html_and_markdown(app, tmp_path):

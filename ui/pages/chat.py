@@ -55,6 +55,8 @@ def exchanges() -> list[Exchange]:
 def _history(done: Sequence[Exchange]) -> list[dict[str, str]]:
     turns = []
     for exchange in done:
+        if exchange.error:  # a question the bot could not take is no context for the next one
+            continue
         turns.append({"role": "user", "content": exchange.question})
         turns.append({"role": "assistant", "content": str(exchange.answer.get("answer", ""))})
     return turns

@@ -135,7 +135,9 @@ class Bot:
             settings = settings.replace(index=Path(index_dir))
         index = load_index(settings.index, version or settings.pin_version)
         check_models(index, settings.embeddings)
-        retriever = Retriever(index, load_models(index.manifest.embeddings), settings.bm25_weight)
+        retriever = Retriever(
+            index, load_models(index.manifest.embeddings), settings.bm25_weight, settings.sentence_weight
+        )
         return cls(index, retriever, settings)
 
     @property

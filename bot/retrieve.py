@@ -126,6 +126,16 @@ class LoadedIndex:
         return out
 
     @cached_property
+    def sentence_matrix(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every sentence vector (sentence model) and the row of the chunk it belongs to."""
+        with open_db(self.files.db) as db:
+            found = db.execute("SELECT chunk_row, vector FROM sentences WHERE vector IS NOT NULL").fetchall()
+        if not found:
+            return np.zeros(0, np.int64), np.zeros((0, 1), np.float32)
+        rows = np.array([r["chunk_row"] for r in found], np.int64)
+        return rows, np.vstack([np.frombuffer(r["vector"], np.float32) for r in found])
+
+    @cached_property
     def rows(self) -> dict[str, int]:
         """Chunk id -> row."""
         return {c.id: i for i, c in enumerate(self.chunks)}
@@ -165,7 +175,7 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
     term_lists = [(r["terms"] or "").split() for r in rows]
     bm25 = BM25(term_lists)
     index = LoadedIndex(files, manifest, chunks, dense, bm25, alternates, [frozenset(t) for t in term_lists])
-    index.vectors, index.vocabulary  # noqa: B018 - read now, not during the first question
+    index.vectors, index.vocabulary, index.sentence_matrix  # noqa: B018 - read now, not during the first question
     return index
 
 
@@ -180,7 +190,13 @@ def check_models(index: LoadedIndex, configured: str) -> None:
 
 
 class Retriever:
-    def __init__(self, index: LoadedIndex, models: Sequence[NamedEmbeddings] | None = None, bm25_weight: float = 0.5):
+    def __init__(
+        self,
+        index: LoadedIndex,
+        models: Sequence[NamedEmbeddings] | None = None,
+        bm25_weight: float = 0.5,
+        sentence_weight: float = 0.5,
+    ):
         self.index = index
         self.models = list(models) if models is not None else load_models(index.manifest.embeddings)
         for model, meta in zip(self.models, index.manifest.models, strict=True):
@@ -190,6 +206,7 @@ class Retriever:
                     f"{meta['name']} ({meta['dim']}); rebuild with `gidsbot ingest --rebuild`."
                 )
         self.bm25_weight = bm25_weight
+        self.sentence_weight = sentence_weight
 
     @property
     def sentence_model(self) -> NamedEmbeddings:
@@ -215,6 +232,7 @@ class Retriever:
             for rank, row in enumerate(int(r) for r in found[0] if r >= 0):
                 fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
                 ranks.setdefault(row, {})[model.name] = rank + 1
+        self._add_sentence_ranking(vectors, fused, ranks, depth)
         scores = self.index.bm25.scores(terms(lexical if lexical is not None else query, language))
         if scores.any():
             top = np.argsort(-scores)[:depth]
@@ -230,6 +248,22 @@ class Retriever:
             }
             hits.append(Hit(self.index.chunks[row], fused[row], ranks[row], similarity))
         return hits, vectors
+
+    def _add_sentence_ranking(
+        self, vectors: list[np.ndarray], fused: dict[int, float], ranks: dict[int, dict[str, int]], depth: int
+    ) -> None:
+        """Chunks ranked by their best sentence: a fact in one sentence of a long passage still counts."""
+        rows, matrix = self.index.sentence_matrix
+        if not len(rows) or self.sentence_weight <= 0:
+            return
+        vector = vectors[self.models.index(self.sentence_model)]
+        if matrix.shape[1] != vector.shape[0]:
+            return
+        best = np.full(len(self.index.chunks), -1.0, np.float32)
+        np.maximum.at(best, rows, matrix @ vector)
+        for rank, row in enumerate(int(r) for r in np.argsort(-best)[:depth] if best[r] > -1.0):
+            fused[row] = fused.get(row, 0.0) + self.sentence_weight / (RRF_K + rank + 1)
+            ranks.setdefault(row, {})["sentences"] = rank + 1
 
     def row_of(self, chunk: Chunk) -> int:
         return self._rows[chunk.id]

@@ -234,6 +234,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "minimal",  # no "Deploy" button in front of buyers
     ]
     sys.stderr.write(f"gidsbot: open http://{args.address}:{args.port}/\n")
     if args.json:

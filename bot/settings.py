@@ -55,7 +55,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_pages", 5000, "Most pages one crawl fetches."),
     Setting("max_depth", 10, "Most links followed from a start URL."),
     Setting("pin_version", "", "Index version the app answers from; empty follows the current one."),
-    Setting("feedback_db", "", "SQLite file for feedback from the app; empty puts feedback.sqlite in the index folder's parent."),
+    Setting(
+        "feedback_db",
+        "",
+        "SQLite file for feedback from the app; empty puts feedback.sqlite in the index folder's parent.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

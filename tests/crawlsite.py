@@ -23,6 +23,8 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from tests.docs import make_pdf
+
 __all__ = [
     "Hit",
     "Response",
@@ -299,30 +301,8 @@ def gzip_bomb(decompressed: int = 200_000_000) -> bytes:
 
 
 def pdf_bytes(lines: list[str]) -> bytes:
-    """A one-page PDF with ``lines`` of text in Helvetica (ASCII), written by hand."""
-    escaped = [ln.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for ln in lines]
-    text = " T* ".join(f"({ln}) Tj" for ln in escaped)
-    stream = f"BT /F1 12 Tf 14 TL 72 770 Td {text} ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    """A one-page PDF with ``lines`` of text (tests/docs.py writes it by hand)."""
+    return make_pdf([lines])
 
 
 def docx_bytes(paragraphs: list[str]) -> bytes:

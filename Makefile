@@ -1,6 +1,6 @@
 # Two commands do all the set-up (see README):
 #   make run    install what is missing, build the index from the bundled corpus if there is none, start the chat
-#   make test   install the test tools (and Debian's Chromium for the browser tests), run the tests
+#   make test   install the test tools (and Debian's Chromium for the browser tests), lint, run the tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -34,10 +34,13 @@ run: install
 	$(BIN)/gidsbot serve --port $(PORT)
 
 test: install-dev browser
+	$(BIN)/ruff check .
+	$(BIN)/mypy ingest bot ui
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 lint: install-dev
-	$(BIN)/ruff check ingest bot ui tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check ingest bot ui
 	$(BIN)/mypy ingest bot ui
 
 bench: install-dev

@@ -36,7 +36,7 @@ def read_questions(path: Path) -> list[dict[str, Any]]:
         except ValueError:
             raise QuestionError(f"{path}:{number} is not valid JSON.") from None
         if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise QuestionError(f"{path}:{number} needs a \"question\" string.")
+            raise QuestionError(f'{path}:{number} needs a "question" string.')
         item.setdefault("expected", [])
         questions.append(item)
     if not questions:
@@ -97,18 +97,22 @@ def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[
                 sources.append(hit.chunk.source)
         expected = item.get("expected", [])
         cited = " ".join([answer.answer] + [c.snippet for c in answer.citations])
-        details.append({
-            "question": item["question"],
-            "answerable": bool(expected),
-            "rank": _first_rank(sources[:10], expected) if expected else None,
-            "found": answer.found,
-            "cited_source": any(any(e in c.source for e in expected) for c in answer.citations) if expected else None,
-            "fact": all(_norm(f) in _norm(cited) for f in item["facts"]) if item.get("facts") else None,
-            "language_ok": _language_ok(bot, answer, item["language"]) if item.get("language") else None,
-            "phantom": bool(phantom_numbers(answer)),
-            "unused_citations": unused_citations(answer),
-            "fallback": bool(answer.notice),
-        })
+        details.append(
+            {
+                "question": item["question"],
+                "answerable": bool(expected),
+                "rank": _first_rank(sources[:10], expected) if expected else None,
+                "found": answer.found,
+                "cited_source": any(any(e in c.source for e in expected) for c in answer.citations)
+                if expected
+                else None,
+                "fact": all(_norm(f) in _norm(cited) for f in item["facts"]) if item.get("facts") else None,
+                "language_ok": _language_ok(bot, answer, item["language"]) if item.get("language") else None,
+                "phantom": bool(phantom_numbers(answer)),
+                "unused_citations": unused_citations(answer),
+                "fallback": bool(answer.notice),
+            }
+        )
     answerable = [d for d in details if d["answerable"]]
     off_topic = [d for d in details if not d["answerable"]]
 

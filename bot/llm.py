@@ -74,7 +74,7 @@ def neutralise(text: str) -> str:
 
 
 def _header(n: int, chunk: Chunk) -> str:
-    """"[n] title — section (p. X) source": the number is ours, the rest comes from the page."""
+    """ "[n] title — section (p. X) source": the number is ours, the rest comes from the page."""
     line = chunk.title
     if chunk.section and chunk.section != chunk.title:
         line += f" — {chunk.section}"

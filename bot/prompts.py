@@ -28,8 +28,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "not_found": {
         "nl": "Dit staat niet in de geïndexeerde documenten, dus ik kan er geen betrouwbaar antwoord op geven.",
         "fr": (
-            "Les documents indexés ne traitent pas de cette question ; "
-            "je ne peux donc pas y répondre de façon fiable."
+            "Les documents indexés ne traitent pas de cette question ; je ne peux donc pas y répondre de façon fiable."
         ),
         "en": "The indexed documents do not cover this, so I cannot give a reliable answer.",
     },

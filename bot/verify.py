@@ -203,4 +203,3 @@ class PreviewCleaner:
             return ""
         new, self.shown = cleaned[len(self.shown) :], cleaned
         return new
-

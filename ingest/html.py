@@ -55,9 +55,7 @@ _NOT_TEXT = _set(
 )
 # Page chrome by tag (and every <footer>, and a <header> outside article/section/main: see _Walker).
 _CHROME_TAGS = _set("nav aside form dialog menu")
-_CHROME_ROLES = _set(
-    "navigation banner contentinfo complementary search menu menubar toolbar dialog alertdialog"
-)
+_CHROME_ROLES = _set("navigation banner contentinfo complementary search menu menubar toolbar dialog alertdialog")
 _SECTIONING = _set("main article section")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
 _BLOCKS = _set(
@@ -88,12 +86,9 @@ _CHROME_PAIRS = frozenset(
 )
 # Class/id names that are a page region once words like "site" or "wrapper" are set aside.
 _REGION_FILLER = _set(
-    "site page region global main wrapper wrap inner container outer area section top bottom layout zone "
-    "l o c"
+    "site page region global main wrapper wrap inner container outer area section top bottom layout zone l o c"
 )
-_REGION_WORDS = frozenset(
-    {("header",), ("footer",), ("masthead",), ("sidebar", "first"), ("sidebar", "second")}
-)
+_REGION_WORDS = frozenset({("header",), ("footer",), ("masthead",), ("sidebar", "first"), ("sidebar", "second")})
 _CHROME_LABELS = (
     "cookie",
     "consent",
@@ -172,9 +167,7 @@ def extract_html(data: bytes | str, url: str = "", source: str = "") -> Document
     raw = _CONTROL.sub("", text).encode("utf-8", errors="replace")
     if not raw.strip():
         return None
-    parser = etree.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
-    )
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
     try:
         root = etree.fromstring(raw, parser)
     except (etree.LxmlError, ValueError):
@@ -650,9 +643,7 @@ class _Walker:
                 if node is not element and node.tail:
                     current.append(node.tail)
                 continue
-            dropped = not isinstance(node.tag, str) or (
-                self._skip(node) and not (heading and node.tag == "button")
-            )
+            dropped = not isinstance(node.tag, str) or (self._skip(node) and not (heading and node.tag == "button"))
             if node is not element and dropped:
                 if node.tail:
                     current.append(node.tail)
@@ -738,9 +729,7 @@ def _clean_title(title: str, site_name: str, url: str) -> str:
 
     def is_site(part: str) -> bool:
         squashed = _squash(part)
-        return bool(squashed) and (
-            squashed == _squash(site_name) or (len(squashed) >= 4 and squashed in host)
-        )
+        return bool(squashed) and (squashed == _squash(site_name) or (len(squashed) >= 4 and squashed in host))
 
     if is_site(parts[-1]):
         parts = parts[:-1]

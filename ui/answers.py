@@ -68,16 +68,25 @@ def cards_for(answer: Mapping[str, Any], chunks_of: Mapping[str, Sequence[Chunk]
         snippet = c.get("snippet", "")
         passage = find_passage(chunks_of.get(c["source"], ()), c) if answer.get("found") else ""
         segments = (
-            passage_segments(passage, snippet, str(answer.get("answer", ""))) if passage
+            passage_segments(passage, snippet, str(answer.get("answer", "")))
+            if passage
             else [Segment(" ".join(snippet.split()))]
         )
         own_date = _date(c.get("modified", ""))
-        cards.append(Card(
-            n=int(c["n"]), title=c.get("title") or c["source"], source=c["source"], section=c.get("section", ""),
-            page=c.get("page"), language=c.get("language", ""),
-            date=own_date or _date(indexed_at), dated_by="updated" if own_date else "indexed",
-            link=page_link(c.get("url", ""), c.get("page")), segments=tuple(segments),
-        ))
+        cards.append(
+            Card(
+                n=int(c["n"]),
+                title=c.get("title") or c["source"],
+                source=c["source"],
+                section=c.get("section", ""),
+                page=c.get("page"),
+                language=c.get("language", ""),
+                date=own_date or _date(indexed_at),
+                dated_by="updated" if own_date else "indexed",
+                link=page_link(c.get("url", ""), c.get("page")),
+                segments=tuple(segments),
+            )
+        )
     return cards
 
 

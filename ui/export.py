@@ -74,7 +74,8 @@ def _html_card(card: Card, lang: str) -> str:
     link = card.link if card.link and safe_link(card.link) == card.link else ""  # already safe: re-checked
     place = (
         f'<a href="{_e(link)}" rel="noopener noreferrer">{_e(link_label(card, lang))}</a>'
-        if link else f"{_e(t('local_file', lang))}: {_e(card.source)}"
+        if link
+        else f"{_e(t('local_file', lang))}: {_e(card.source)}"
     )
     quote = " ".join(f"<mark>{_e(s.text)}</mark>" if s.marked else _e(s.text) for s in card.segments)
     return (

@@ -159,11 +159,15 @@ class FeedbackStore:
             db.execute(
                 _UPSERT[column],
                 {
-                    "message_id": record.message_id, "now": now,
+                    "message_id": record.message_id,
+                    "now": now,
                     "rating": value if column == "rating" else None,
                     "comment": value if column == "comment" else "",
-                    "question": record.question, "answer": record.answer, "found": int(record.found),
-                    "language": record.language, "interface_language": record.interface_language,
+                    "question": record.question,
+                    "answer": record.answer,
+                    "found": int(record.found),
+                    "language": record.language,
+                    "interface_language": record.interface_language,
                     "sources": json.dumps(list(record.sources), ensure_ascii=False),
                     "index_version": record.index_version,
                 },

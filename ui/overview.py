@@ -51,12 +51,25 @@ def version_rows(root: Path, answering: str) -> list[dict[str, Any]]:
         try:
             manifest = read_manifest(resolve_version(root, version))
         except Exception:  # noqa: BLE001 - a damaged old version is listed, not fatal to the page
-            rows.append({"version": version, "created": "?", "documents": 0, "chunks": 0,
-                         "current": version == current, "answering": version == answering})
+            rows.append(
+                {
+                    "version": version,
+                    "created": "?",
+                    "documents": 0,
+                    "chunks": 0,
+                    "current": version == current,
+                    "answering": version == answering,
+                }
+            )
             continue
-        rows.append({
-            "version": version, "created": manifest.created,
-            "documents": manifest.counts.get("documents", 0), "chunks": manifest.counts.get("chunks", 0),
-            "current": version == current, "answering": version == answering,
-        })
+        rows.append(
+            {
+                "version": version,
+                "created": manifest.created,
+                "documents": manifest.counts.get("documents", 0),
+                "chunks": manifest.counts.get("chunks", 0),
+                "current": version == current,
+                "answering": version == answering,
+            }
+        )
     return rows

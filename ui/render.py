@@ -89,8 +89,7 @@ def _actions(exchange: Exchange, lang: str, store: FeedbackStore | None) -> None
     """Thumbs, a comment and a copy button in one row (it wraps on a phone)."""
     with st.container(horizontal=True, vertical_alignment="center", key=f"actions-{exchange.id}"):
         if store is not None and not exchange.error:
-            st.feedback("thumbs", key=f"thumbs-{exchange.id}", on_change=_store_rating,
-                        args=(exchange, store, lang))
+            st.feedback("thumbs", key=f"thumbs-{exchange.id}", on_change=_store_rating, args=(exchange, store, lang))
             with (
                 st.popover(t("comment", lang), icon=":material/rate_review:", type="tertiary"),
                 st.form(f"comment-form-{exchange.id}", clear_on_submit=True, border=False),
@@ -108,13 +107,17 @@ def _follow_ups(exchange: Exchange, lang: str, queue: Queue) -> None:
     st.caption(t("follow_ups", lang))
     with st.container(horizontal=True, key=f"follow-ups-{exchange.id}"):
         for i, question in enumerate(exchange.follow_ups):
-            st.button(md_escape(question), key=f"follow-{exchange.id}-{i}", on_click=queue, args=(question,),
-                      icon=":material/subdirectory_arrow_right:", wrap=True)
+            st.button(
+                md_escape(question),
+                key=f"follow-{exchange.id}-{i}",
+                on_click=queue,
+                args=(question,),
+                icon=":material/subdirectory_arrow_right:",
+                wrap=True,
+            )
 
 
-def render_answer(
-    exchange: Exchange, lang: str, store: FeedbackStore | None, queue: Queue, latest: bool
-) -> None:
+def render_answer(exchange: Exchange, lang: str, store: FeedbackStore | None, queue: Queue, latest: bool) -> None:
     """The inside of an assistant message: answer, sources, actions and (latest only) follow-ups."""
     _body(exchange, lang)
     _cards(exchange, lang, latest)
@@ -123,9 +126,7 @@ def render_answer(
         _follow_ups(exchange, lang, queue)
 
 
-def render_exchange(
-    exchange: Exchange, lang: str, store: FeedbackStore | None, queue: Queue, latest: bool
-) -> None:
+def render_exchange(exchange: Exchange, lang: str, store: FeedbackStore | None, queue: Queue, latest: bool) -> None:
     render_question(exchange.question, lang)
     with st.chat_message("assistant"):
         render_answer(exchange, lang, store, queue, latest)

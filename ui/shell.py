@@ -134,8 +134,14 @@ def _sidebar(shell: Shell) -> None:
     with st.sidebar:
         st.markdown(
             f"**{md_escape(t('version', lang))}** `{manifest.version.replace('`', '')}`{md_escape(pinned)}  \n"
-            + md_escape(t("documents_passages", lang, documents=manifest.counts.get("documents", 0),
-                          chunks=manifest.counts.get("chunks", 0)))
+            + md_escape(
+                t(
+                    "documents_passages",
+                    lang,
+                    documents=manifest.counts.get("documents", 0),
+                    chunks=manifest.counts.get("chunks", 0),
+                )
+            )
             + f"  \n{md_escape(t('created', lang))}: {md_escape(when(manifest.created))}"
         )
         if shell.newer_version:

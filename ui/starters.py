@@ -45,9 +45,30 @@ _THEME_WORDS: dict[str, re.Pattern[str]] = {
 }
 _NUMBERING = re.compile(r"^\s*(?:\(?\d+(?:\.\d+)*[.)]?|[ivxlc]+[.)]|[a-z][.)])\s+", re.IGNORECASE)
 _BOILERPLATE = {
-    "inleiding", "introduction", "inhoud", "inhoudstafel", "sommaire", "table des matieres", "contents",
-    "contact", "conclusie", "conclusion", "bijlage", "bijlagen", "annexe", "annexes", "annex", "menu",
-    "colofon", "references", "referenties", "bronnen", "sources", "meer info", "plus d'info", "more info",
+    "inleiding",
+    "introduction",
+    "inhoud",
+    "inhoudstafel",
+    "sommaire",
+    "table des matieres",
+    "contents",
+    "contact",
+    "conclusie",
+    "conclusion",
+    "bijlage",
+    "bijlagen",
+    "annexe",
+    "annexes",
+    "annex",
+    "menu",
+    "colofon",
+    "references",
+    "referenties",
+    "bronnen",
+    "sources",
+    "meer info",
+    "plus d'info",
+    "more info",
 }
 
 
@@ -120,8 +141,11 @@ def related(topics_pool: Iterable[str], text: str) -> list[str]:
 
 
 def follow_up_questions(
-    answer: Mapping[str, Any], chunks_of: Mapping[str, Sequence[Chunk]], asked: Sequence[str],
-    topics_pool: Sequence[str] = (), limit: int = 3,
+    answer: Mapping[str, Any],
+    chunks_of: Mapping[str, Sequence[Chunk]],
+    asked: Sequence[str],
+    topics_pool: Sequence[str] = (),
+    limit: int = 3,
 ) -> list[str]:
     """What to ask next, in the answer's language: the bot's own suggestions first, then the headings
     next to the cited passages (for a refusal: the closest pages themselves), then other headings that
@@ -153,5 +177,12 @@ def follow_up_questions(
 
 
 def _as_chunk(citation: Mapping[str, Any]) -> Chunk:
-    return Chunk(id="", source=citation["source"], title=citation.get("title", ""),
-                 section=citation.get("section", ""), page=citation.get("page"), language="", text="")
+    return Chunk(
+        id="",
+        source=citation["source"],
+        title=citation.get("title", ""),
+        section=citation.get("section", ""),
+        page=citation.get("page"),
+        language="",
+        text="",
+    )

@@ -113,8 +113,10 @@ def _remember_unanswered(shell: Shell, exchange: Exchange) -> None:
         return
     try:
         shell.store.unanswered_question(
-            exchange.question, str(exchange.answer.get("language", "")),
-            str(exchange.answer.get("index_version", "")), [c.title for c in exchange.cards],
+            exchange.question,
+            str(exchange.answer.get("language", "")),
+            str(exchange.answer.get("index_version", "")),
+            [c.title for c in exchange.cards],
         )
     except Exception as exc:  # noqa: BLE001 - a full disk must not cost the buyer the answer
         log.warning("unanswered question not stored: %s", exc)
@@ -146,8 +148,15 @@ def starters(shell: Shell) -> None:
                 for j, topic in enumerate(topics):
                     # The button shows the heading; the question around it is in the interface language.
                     question = question_about(topic, shell.lang)
-                    st.button(md_escape(topic), key=f"starter-{theme}-{j}", on_click=queue, args=(question,),
-                              help=md_escape(question), width="stretch", wrap=True)
+                    st.button(
+                        md_escape(topic),
+                        key=f"starter-{theme}-{j}",
+                        on_click=queue,
+                        args=(question,),
+                        help=md_escape(question),
+                        width="stretch",
+                        wrap=True,
+                    )
 
 
 def conversation(shell: Shell, pending: str | None) -> None:
@@ -175,12 +184,24 @@ def actions(shell: Shell) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
     place = st.sidebar if shell.workshop else st.container()
     with place, st.container(horizontal=not shell.workshop, key="conversation-actions"):
-        st.download_button(t("export_md", shell.lang), to_markdown(done, shell.lang, version),
-                           file_name=f"gidsbot-{stamp}.md", mime="text/markdown", on_click="ignore",
-                           icon=":material/download:", key="export-md")
-        st.download_button(t("export_html", shell.lang), to_html(done, shell.lang, version),
-                           file_name=f"gidsbot-{stamp}.html", mime="text/html", on_click="ignore",
-                           icon=":material/download:", key="export-html")
+        st.download_button(
+            t("export_md", shell.lang),
+            to_markdown(done, shell.lang, version),
+            file_name=f"gidsbot-{stamp}.md",
+            mime="text/markdown",
+            on_click="ignore",
+            icon=":material/download:",
+            key="export-md",
+        )
+        st.download_button(
+            t("export_html", shell.lang),
+            to_html(done, shell.lang, version),
+            file_name=f"gidsbot-{stamp}.html",
+            mime="text/html",
+            on_click="ignore",
+            icon=":material/download:",
+            key="export-html",
+        )
         st.button(t("start_over", shell.lang), on_click=start_over, icon=":material/restart_alt:", key="start-over")
 
 

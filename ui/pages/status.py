@@ -27,8 +27,10 @@ log = logging.getLogger("gidsbot.ui")
 def _table(rows: Sequence[Mapping[str, Any]], columns: Mapping[str, str]) -> None:
     """A small static table with translated headers; text cells escaped (st.table reads Markdown)."""
     st.table(
-        [{label: md_escape(v) if isinstance(v, str) else v for key, label in columns.items()
-          for v in [row.get(key)]} for row in rows],
+        [
+            {label: md_escape(v) if isinstance(v, str) else v for key, label in columns.items() for v in [row.get(key)]}
+            for row in rows
+        ],
         hide_index=True,
     )
 
@@ -47,9 +49,15 @@ def index_section(shell: Shell) -> None:
         f"{md_escape(when(manifest.crawled_at))}  \n**{t('embeddings', lang)}** {md_escape(manifest.embeddings)}"
     )
     st.subheader(t("per_site", lang), anchor=False)
-    _table(per_site_language(index.documents(), index.chunks),
-           {"site": t("site", lang), "language": t("language", lang), "documents": t("documents", lang),
-            "chunks": t("chunks", lang)})
+    _table(
+        per_site_language(index.documents(), index.chunks),
+        {
+            "site": t("site", lang),
+            "language": t("language", lang),
+            "documents": t("documents", lang),
+            "chunks": t("chunks", lang),
+        },
+    )
 
 
 def report_section(shell: Shell) -> None:
@@ -70,14 +78,20 @@ def report_section(shell: Shell) -> None:
         st.warning(md_escape(t("stopped", lang, why=report["stopped"])))
     if failed:
         st.markdown(f"**{t('failed', lang)}**")
-        st.dataframe([{"URL": f.get("url", ""), t("error", lang): f.get("error", "")} for f in failed],
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            [{"URL": f.get("url", ""), t("error", lang): f.get("error", "")} for f in failed],
+            hide_index=True,
+            width="stretch",
+        )
     if skipped:
         st.markdown(f"**{t('skipped', lang)}**")
         _table(skipped_by_reason(skipped), {"reason": t("reason", lang), "count": t("count", lang)})
         with st.expander(f"{t('skipped', lang)}: URL ({len(skipped)})"):
-            st.dataframe([{"URL": s.get("url", ""), t("reason", lang): s.get("reason", "")} for s in skipped],
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                [{"URL": s.get("url", ""), t("reason", lang): s.get("reason", "")} for s in skipped],
+                hide_index=True,
+                width="stretch",
+            )
 
 
 def versions_section(shell: Shell) -> None:
@@ -89,15 +103,29 @@ def versions_section(shell: Shell) -> None:
         row["created"] = when(row["created"])
         marks = [t(key, lang) for key in ("current", "answering") if row[key]]
         row["version"] = row["version"] + (f" ({', '.join(marks)})" if marks else "")
-    _table(rows, {"version": t("version", lang), "created": t("created", lang),
-                  "documents": t("documents", lang), "chunks": t("chunks", lang)})
+    _table(
+        rows,
+        {
+            "version": t("version", lang),
+            "created": t("created", lang),
+            "documents": t("documents", lang),
+            "chunks": t("chunks", lang),
+        },
+    )
     st.caption(t("rollback_hint", lang))
     st.code("gidsbot index list\ngidsbot index use VERSION", language="bash")
 
 
 def _download(label: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str], name: str, key: str) -> None:
-    st.download_button(label, to_csv(rows, columns), file_name=name, mime="text/csv", on_click="ignore",
-                       icon=":material/download:", key=key)
+    st.download_button(
+        label,
+        to_csv(rows, columns),
+        file_name=name,
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key=key,
+    )
 
 
 def feedback_section(shell: Shell) -> None:
@@ -112,27 +140,66 @@ def feedback_section(shell: Shell) -> None:
     st.subheader(t("unanswered", lang), anchor=False)
     st.caption(t("unanswered_help", lang))
     if unanswered:
-        st.dataframe([{t("question", lang): u["question"], t("language", lang): u["language"],
-                       t("times", lang): u["times"], t("last_asked", lang): u["last_asked"],
-                       t("closest_pages", lang): " · ".join(u["closest"])} for u in unanswered],
-                     hide_index=True, width="stretch")
-        _download(t("download_csv", lang), unanswered,
-                  ["question", "language", "times", "last_asked", "index_version", "closest"],
-                  "gidsbot-unanswered.csv", "csv-unanswered")
+        st.dataframe(
+            [
+                {
+                    t("question", lang): u["question"],
+                    t("language", lang): u["language"],
+                    t("times", lang): u["times"],
+                    t("last_asked", lang): u["last_asked"],
+                    t("closest_pages", lang): " · ".join(u["closest"]),
+                }
+                for u in unanswered
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        _download(
+            t("download_csv", lang),
+            unanswered,
+            ["question", "language", "times", "last_asked", "index_version", "closest"],
+            "gidsbot-unanswered.csv",
+            "csv-unanswered",
+        )
     else:
         st.caption(t("none_yet", lang))
     st.subheader(t("feedback", lang), anchor=False)
     if feedback:
         thumbs = {"up": "👍", "down": "👎"}
-        st.dataframe([{t("when", lang): f["updated"], t("rating", lang): thumbs.get(f["rating"], ""),
-                       t("question", lang): f["question"], t("comment", lang): f["comment"],
-                       t("sources", lang): " · ".join(str(s.get("title", "")) for s in f["sources"]),
-                       t("version", lang): f["index_version"]} for f in feedback],
-                     hide_index=True, width="stretch")
-        _download(t("download_csv", lang), feedback,
-                  ["updated", "rating", "comment", "question", "answer", "found", "language",
-                   "interface_language", "sources", "index_version", "message_id"],
-                  "gidsbot-feedback.csv", "csv-feedback")
+        st.dataframe(
+            [
+                {
+                    t("when", lang): f["updated"],
+                    t("rating", lang): thumbs.get(f["rating"], ""),
+                    t("question", lang): f["question"],
+                    t("comment", lang): f["comment"],
+                    t("sources", lang): " · ".join(str(s.get("title", "")) for s in f["sources"]),
+                    t("version", lang): f["index_version"],
+                }
+                for f in feedback
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+        _download(
+            t("download_csv", lang),
+            feedback,
+            [
+                "updated",
+                "rating",
+                "comment",
+                "question",
+                "answer",
+                "found",
+                "language",
+                "interface_language",
+                "sources",
+                "index_version",
+                "message_id",
+            ],
+            "gidsbot-feedback.csv",
+            "csv-feedback",
+        )
     else:
         st.caption(t("none_yet", lang))
     st.caption(md_escape(t("feedback_store", lang, path=feedback_path(shell.settings))))

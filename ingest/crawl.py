@@ -36,7 +36,8 @@ Rules the crawl follows (the report says which rule left each URL out):
   count once; robots.txt and sitemaps are not counted); ``max_depth`` counts links from a start
   URL (sitemap URLs are depth 1, URLs from ``state`` depth 0). URLs left out by either are
   skipped with reason ``limit``; the first also sets ``stopped``. Pages with
-  ``<meta name=robots content=nofollow>`` are fetched but their links are not followed.
+  ``<meta name=robots content=nofollow>`` are fetched but their links are not followed; pages with
+  ``noindex`` are followed but not indexed (skipped with reason ``robots``; one the index holds is gone).
 - Incremental: URLs of ``state`` are requested with If-None-Match / If-Modified-Since. A 304, or
   a 200 whose body hashes to the remembered ``content_hash``, lands in ``not_modified``. A state
   URL that answers 404/410, redirects or declares a canonical elsewhere, or is now out of
@@ -544,6 +545,9 @@ class _Crawl:
                 for href in links.links:
                     self.admit(href, "", entry.depth + 1)
             url, duplicate = self.canonical(entry, url, links.canonical)
+            if links.noindex:
+                self.leave_out(url, url_key(url), "robots")
+                return
         key = url_key(url)
         self.moved(entry, key)
         digest = hashlib.sha256(answer.body).hexdigest()

@@ -27,6 +27,7 @@ class PageLinks:
     canonical: str = ""
     alternates: dict[str, str] = field(default_factory=dict)  # hreflang -> URL
     nofollow: bool = False  # <meta name="robots" content="nofollow">
+    noindex: bool = False  # <meta name="robots" content="noindex">: its links count, its text is not indexed
 
 
 @dataclass
@@ -55,7 +56,9 @@ def page_links(html: bytes, url: str) -> PageLinks:
         elif "next" in rel or "prev" in rel:
             found.links.append(href)
     robots = " ".join(root.xpath("//meta[translate(@name,'ROBTS','robts')='robots']/@content")).lower()
-    found.nofollow = "nofollow" in robots or "none" in robots.split(",")
+    directives = {d.strip() for d in robots.split(",")}
+    found.nofollow = "nofollow" in directives or "none" in directives
+    found.noindex = "noindex" in directives or "none" in directives
     return found
 
 

@@ -251,6 +251,21 @@ def test_edited_page_is_fetched_again_deleted_page_is_gone(guide: Site) -> None:
     assert set(result.not_modified) == set(state) - {guide.url(p["papier_nl"]), guide.url(p["wetgeving"])}
 
 
+def test_noindex_pages_are_followed_but_not_indexed(hostile: Site) -> None:
+    hostile.page("/", '<html><body><a href="/verborgen">x</a></body></html>')
+    hostile.page(
+        "/verborgen",
+        '<html><head><meta name="robots" content="noindex, follow"></head>'
+        '<body><p>Niet indexeren.</p><a href="/zichtbaar">verder</a></body></html>',
+    )
+    hostile.page("/zichtbaar", "<html><body><p>Wel indexeren.</p></body></html>")
+    result = crawl([config(hostile)])
+    assert fetched_paths(hostile, result) == {"/", "/zichtbaar"}
+    assert hostile.url("/verborgen") in skipped(result, "robots")
+    state = state_of(result) | {hostile.url("/verborgen"): PageState(hostile.url("/verborgen"))}
+    assert hostile.url("/verborgen") in crawl([config(hostile)], state).gone
+
+
 def test_page_that_left_the_scope_is_gone_without_a_request(guide: Site) -> None:
     p = guide.parts
     state = state_of(crawl([config(guide)]))

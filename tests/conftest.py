@@ -24,6 +24,16 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every wait the crawler asks for (politeness, backoff, Retry-After), in seconds; nothing is slept."""
+    from ingest import throttle
+
+    asked: list[float] = []
+    monkeypatch.setattr(throttle, "sleep", asked.append)
+    return asked
+
+
+@pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled corpus."""
     target = tmp_path / "corpus"

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from bot.errors import IngestError
-from ingest import throttle
 from ingest.config import load_sources, site_config
 from ingest.crawl import CrawlConfig, CrawlResult, PageState, Scope, crawl
 from tests.crawlsite import (
@@ -37,14 +36,6 @@ UA = "gidsbot-test/0.1 (+https://github.com/gidsbot)"
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every wait the crawler asks for, in seconds; nothing is actually slept."""
-    asked: list[float] = []
-    monkeypatch.setattr(throttle, "sleep", asked.append)
-    return asked
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from ingest import throttle
 from ingest.crawl import CrawlConfig, crawl
 from ingest.robots import MAX_CRAWL_DELAY, MAX_ROBOTS_BYTES, agent_token, from_answer, robots_url
 from tests.crawlsite import Response, Site, flaky, redirect
@@ -83,13 +82,6 @@ def test_helpers() -> None:
 
 
 # -- against a real server ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    asked: list[float] = []
-    monkeypatch.setattr(throttle, "sleep", asked.append)
-    return asked
 
 
 @pytest.fixture

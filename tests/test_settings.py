@@ -27,3 +27,15 @@ def test_bad_values_get_a_sentence():
         load_settings(environ={"GIDSBOT_TOP_K": "many"})
     with pytest.raises(ConfigError, match="at least 1"):
         load_settings(environ={"GIDSBOT_TOP_K": "0"})
+
+
+def test_settings_fields_match_the_documented_list():
+    """Guards against a setting added to one of the two lists (SETTINGS, Settings) and not the other."""
+    import dataclasses
+
+    from bot.settings import Settings
+
+    fields = {f.name: f.default for f in dataclasses.fields(Settings)}
+    assert list(fields) == [s.name for s in SETTINGS]
+    for setting in SETTINGS:
+        assert fields[setting.name] == (Path(setting.default) if setting.name == "index" else setting.default)

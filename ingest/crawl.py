@@ -142,6 +142,9 @@ class CrawlResult:
     skipped: list[dict[str, str]] = field(default_factory=list)  # {"url", "reason"}
     stopped: str = ""
     requests: int = 0
+    # new validators of not_modified pages that answered 200 with the same body (url -> (etag, last_modified)),
+    # so the next run's conditional request can be answered 304
+    revalidated: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int, int], None]
@@ -555,6 +558,9 @@ class _Crawl:
         if remembered is not None and remembered.content_hash == digest:
             self.done.add(key)
             self.unchanged(remembered)
+            validators = (answer.headers.get("etag", ""), answer.headers.get("last-modified", ""))
+            if validators != (remembered.etag, remembered.last_modified):
+                self.result.revalidated[remembered.url] = validators
         elif duplicate or self.hashes.setdefault(digest, url) != url:
             self.leave_out(entry.url, entry.key, "duplicate")
         else:

@@ -15,6 +15,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -166,7 +167,9 @@ def _ingest_sites(run: _Run, configs: Sequence[object], bar: tqdm) -> set[str]:
     run.report.failed.extend(result.failed)
     run.report.skipped.extend(result.skipped)
     for url in result.not_modified:
-        run.keep_unchanged(url)
+        if run.keep_unchanged(url) and url in result.revalidated:
+            etag, last_modified = result.revalidated[url]
+            run.records[url] = replace(run.records[url], etag=etag, last_modified=last_modified)
     for page in result.fetched:
         digest = hashlib.sha256(page.content).hexdigest()
         old = run.old(page.url)
@@ -202,8 +205,6 @@ def _site_configs(settings: Settings, sites: Sequence[str], config: Path | None,
     if config is not None:
         configs.extend(load_sources(config, settings))
     if max_pages is not None:
-        from dataclasses import replace
-
         configs = [replace(c, max_pages=max_pages) for c in configs]
     return configs
 

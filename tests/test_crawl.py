@@ -257,6 +257,17 @@ def test_noindex_pages_are_followed_but_not_indexed(hostile: Site) -> None:
     assert hostile.url("/verborgen") in crawl([config(hostile)], state).gone
 
 
+def test_same_body_under_a_new_etag_hands_over_the_new_validators(hostile: Site) -> None:
+    """Guards against a page re-downloaded on every run because its ETag changed once while its body did not."""
+    route = hostile.page("/", "<html><body><p>Vaste tekst.</p></body></html>")
+    state = state_of(crawl([config(hostile)]))
+    old = state[hostile.url("/")]
+    route.modified -= 3600  # the server now reports another Last-Modified for the same body
+    result = crawl([config(hostile)], {old.url: replace(old, etag='"oud"')})
+    assert result.not_modified == [old.url]
+    assert result.revalidated[old.url] == (route.etag, route.last_modified)
+
+
 def test_page_that_left_the_scope_is_gone_without_a_request(guide: Site) -> None:
     p = guide.parts
     state = state_of(crawl([config(guide)]))

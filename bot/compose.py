@@ -18,7 +18,7 @@ import numpy as np
 from bot.embeddings import NamedEmbeddings
 from bot.prompts import LANGUAGE_NAMES, phrase
 from bot.retrieve import LoadedIndex
-from bot.text import content_words, terms
+from bot.text import content_words, term_variants, terms
 from bot.types import Answer, Chunk, Citation, Hit
 
 __all__ = ["Evidence", "Picked", "closest_pages", "evidence", "extractive_answer", "pick_sentences"]
@@ -67,14 +67,14 @@ def _idf(index: LoadedIndex, term: str) -> float:
     return float(index.bm25.idf[col]) if col is not None else float(index.bm25.idf.max(initial=5.0))
 
 
-def _coverage(question_terms: Sequence[str], passages: Sequence[Set[str]], index: LoadedIndex) -> float:
-    wanted = set(question_terms)
+def _coverage(wanted: Sequence[frozenset[str]], passages: Sequence[Set[str]], index: LoadedIndex) -> float:
+    """IDF-weighted share of the wanted words (each a set of stem variants) that the passages hold."""
     if not wanted:
         return 0.0
     union = set().union(*passages) if passages else set()
-    total = sum(_idf(index, t) for t in wanted)
-    found = sum(_idf(index, t) for t in wanted if t in union)
-    return found / total if total else 0.0
+    weights = [max(_idf(index, t) for t in variants) for variants in wanted]
+    found = sum(w for w, variants in zip(weights, wanted, strict=True) if variants & union)
+    return found / sum(weights) if sum(weights) else 0.0
 
 
 def concept_coverage(question: str, index: LoadedIndex, model: NamedEmbeddings) -> float:
@@ -118,7 +118,7 @@ def evidence(
         ranks = hits[0].ranks
         agreement = sum(1.0 for r in ranks.values() if r <= 3) / max(1, len(index.manifest.models) + 1)
     return Evidence(
-        coverage=_coverage(terms(question, language), passage_terms, index),
+        coverage=_coverage(term_variants(question), passage_terms, index),
         concepts=concept_coverage(question, index, model) if model is not None else 0.0,
         similarity=similarity,
         sentence=best_sentence,
@@ -140,6 +140,17 @@ def _shape(sentence: str, kinds: set[str]) -> float:
     return score
 
 
+def _ordinal(asked: set[str], sentence_terms: Set[str]) -> float:
+    """ "The second meeting" is answered by the sentence about the second one, not the first: a sentence
+    naming another ordinal than the one asked for is rarely the answer, however alike it reads."""
+    if not asked:
+        return 0.0
+    named = {t for t in sentence_terms if t.startswith("ord")}
+    if named & asked:
+        return 0.1
+    return -0.3 if named else 0.0
+
+
 def _wants(question: str) -> set[str]:
     return {kind for kind, pattern in _WANTS.items() if pattern.search(question)}
 
@@ -155,26 +166,27 @@ def pick_sentences(
     max_sentences: int = 3,
 ) -> list[Picked]:
     """The sentences that best answer ``question`` from the top passages, best first."""
-    wanted = set(terms(question, language))
-    around = set(terms(context, language)) - wanted
+    wanted = term_variants(question)
+    around = [v for v in term_variants(context) if v not in wanted]
+    ordinals = {t for variants in wanted for t in variants if t.startswith("ord")}
     kinds = _wants(question)
     scored: list[Picked] = []
     for h, row in enumerate(rows[: len(hits)]):
         passage = index.passage_terms(row)
         # the passage as a whole: does it hold the question's terms, and the topic of the conversation?
-        prior = 0.25 * _coverage(list(wanted), [passage], index) + 0.12 / (h + 1)
+        prior = 0.25 * _coverage(wanted, [passage], index) + 0.12 / (h + 1)
         if around:
-            prior += 0.4 * _coverage(list(around), [passage], index)
+            prior += 0.4 * _coverage(around, [passage], index)
         listed = index.sentences(row)
         for position, item in enumerate(listed):
             sentence, vector, own = item.text, item.vector, item.terms
             words = len(sentence.split())
             if words < 4:
                 continue
-            lexical = _coverage(list(wanted), [own], index)
+            lexical = _coverage(wanted, [own], index)
             dense = float(np.dot(vector, query_vector)) if vector is not None and query_vector is not None else 0.0
             after = listed[position + 1].text if position + 1 < len(listed) else ""
-            score = dense + 0.6 * lexical + _shape(sentence, kinds) + prior
+            score = dense + 0.6 * lexical + _shape(sentence, kinds) + prior + _ordinal(ordinals, own)
             scored.append(Picked(sentence, h, position, score, after))
     scored.sort(key=lambda p: -p.score)
     if not scored:

@@ -31,7 +31,7 @@ from bot.store import (
     read_report,
     resolve_version,
 )
-from bot.text import abbreviations, terms
+from bot.text import abbreviations, term_variants, terms
 from bot.types import Chunk, Hit
 
 __all__ = ["BM25", "LoadedIndex", "Retriever", "load_index"]
@@ -233,7 +233,9 @@ class Retriever:
                 fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
                 ranks.setdefault(row, {})[model.name] = rank + 1
         self._add_sentence_ranking(vectors, fused, ranks, depth)
-        scores = self.index.bm25.scores(terms(lexical if lexical is not None else query, language))
+        # every stem variant of each word: pages are stemmed in their own language, not the question's
+        variants = term_variants(lexical if lexical is not None else query)
+        scores = self.index.bm25.scores(sorted(set().union(*variants)) if variants else [])
         if scores.any():
             top = np.argsort(-scores)[:depth]
             for rank, row in enumerate(int(r) for r in top if scores[r] > 0):

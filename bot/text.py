@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "detect_language",
     "fold",
     "sentences",
+    "term_variants",
     "terms",
     "words",
 ]
@@ -90,6 +92,24 @@ def terms(text: str, language: str = "") -> list[str]:
     stemmed = stem.stemWords(kept)
     # ordinals mean the same in every language: "deuxième" must find "tweede"
     return [_ORDINALS.get(w, s) for w, s in zip(kept, stemmed, strict=True) if s]
+
+
+def term_variants(text: str, languages: Sequence[str] = LANGUAGES) -> list[frozenset[str]]:
+    """Each searchable word of ``text`` as the set of its stems in ``languages``.
+
+    A question and a page can differ in language: the French stemmer makes "bui" of "Buyer" where
+    the Dutch one keeps "buyer". A word matches a page when any of its stems does.
+    """
+    kept = [w for w in words(text) if w not in _ALL_STOP and (len(w) > 1 or w.isdigit())]
+    if not kept:
+        return []
+    stems = [_stemmer(lang).stemWords(kept) for lang in languages]
+    out: dict[frozenset[str], None] = {}
+    for i, word in enumerate(kept):
+        variants = frozenset(_ORDINALS.get(word, column[i]) for column in stems if column[i])
+        if variants:
+            out.setdefault(variants, None)
+    return list(out)
 
 
 _ORDINALS = {

@@ -87,3 +87,11 @@ def test_guide_replica_answers_and_refuses_with_the_real_models(tmp_path):
         "What is the recommended dose of ibuprofen?",
     ):
         assert not bot.ask(question).found, question
+
+
+def test_french_ordinal_question_quotes_the_second_not_the_first(real_bot):
+    """Guards against the Dutch sentence about the *first* BMS answering "le deuxième": it names
+    "Buyer Meets Supplier" in full and reads closer, but the second one is "een tweede BMS"."""
+    answer = real_bot.ask("Quand a eu lieu le deuxième Buyer Meets Supplier ?")
+    body = answer.answer.split("\n\n", 1)[1]
+    assert "4 februari 2019" in body and "23 mei 2018" not in body

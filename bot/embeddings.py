@@ -30,8 +30,6 @@ __all__ = [
     "HashingEmbeddings",
     "NamedEmbeddings",
     "USEEmbeddings",
-    "encode_documents",
-    "encode_query",
     "load_models",
     "parse_spec",
 ]
@@ -212,11 +210,3 @@ def load_models(spec: str) -> list[NamedEmbeddings]:
         raise
     except Exception as exc:  # a broken install shows up here, not at import time
         raise ModelError(f"could not load the embedding models {spec!r}: {exc}") from exc
-
-
-def encode_documents(model: NamedEmbeddings, texts: Sequence[str]) -> np.ndarray:
-    return model.embed_array(texts)
-
-
-def encode_query(model: NamedEmbeddings, text: str) -> np.ndarray:
-    return model.query_array(text)

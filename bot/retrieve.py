@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -268,12 +267,4 @@ class Retriever:
             ranks.setdefault(row, {})["sentences"] = rank + 1
 
     def row_of(self, chunk: Chunk) -> int:
-        return self._rows[chunk.id]
-
-    @cached_property
-    def _rows(self) -> dict[str, int]:
-        return {c.id: i for i, c in enumerate(self.index.chunks)}
-
-
-def best_rank(hit: Hit) -> float:
-    return min(hit.ranks.values()) if hit.ranks else math.inf
+        return self.index.rows[chunk.id]

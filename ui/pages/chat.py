@@ -184,24 +184,16 @@ def actions(shell: Shell) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
     place = st.sidebar if shell.workshop else st.container()
     with place, st.container(horizontal=not shell.workshop, key="conversation-actions"):
-        st.download_button(
-            t("export_md", shell.lang),
-            to_markdown(done, shell.lang, version),
-            file_name=f"gidsbot-{stamp}.md",
-            mime="text/markdown",
-            on_click="ignore",
-            icon=":material/download:",
-            key="export-md",
-        )
-        st.download_button(
-            t("export_html", shell.lang),
-            to_html(done, shell.lang, version),
-            file_name=f"gidsbot-{stamp}.html",
-            mime="text/html",
-            on_click="ignore",
-            icon=":material/download:",
-            key="export-html",
-        )
+        for kind, render, mime in (("md", to_markdown, "text/markdown"), ("html", to_html, "text/html")):
+            st.download_button(
+                t(f"export_{kind}", shell.lang),
+                render(done, shell.lang, version),
+                file_name=f"gidsbot-{stamp}.{kind}",
+                mime=mime,
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"export-{kind}",
+            )
         st.button(t("start_over", shell.lang), on_click=start_over, icon=":material/restart_alt:", key="start-over")
 
 

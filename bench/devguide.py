@@ -1,0 +1,171 @@
+"""The development guide: build it, serve it on 127.0.0.1, crawl it into an index, and measure answers.
+
+    .venv/bin/python bench/devguide.py                      # build, crawl, evaluate tune and held-out sets
+    .venv/bin/python bench/devguide.py --part tune --details bench/out/devguide-tune.jsonl
+
+The pages (bench/devguide/site), the PDF texts (bench/devguide/pdf) and the questions
+(bench/devguide/questions) are described in bench/devguide/README.md. The index is kept in
+bench/out/devguide-index and rebuilt when the pages change (``--rebuild`` forces it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.docs import make_pdf  # noqa: E402
+
+GUIDE = HERE / "devguide"
+OUT = HERE / "out"
+PARTS = ("tune", "heldout")
+
+
+def questions(part: str) -> list[dict[str, Any]]:
+    """Every question of one part (tune or heldout), all themes, in file order."""
+    out = []
+    for path in sorted((GUIDE / "questions").glob(f"*-{part}.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.append(json.loads(line))
+    return out
+
+
+def _pdf_pages(text: str) -> list[list[str]]:
+    # the PDF maker writes WinAnsi text (Helvetica): what it cannot hold is spelled out or replaced
+    text = text.replace("≤", "<=").replace("≥", ">=").replace("→", "->")
+    text = text.encode("cp1252", "replace").decode("cp1252")
+    pages = [page.strip("\n").split("\n") for page in text.split("\n\\f\n")]
+    return [page for page in pages if any(line.strip() for line in page)]
+
+
+def build_site(dest: Path) -> Path:
+    """The served folder: the pages, the PDFs made from their texts, robots.txt and a sitemap."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(GUIDE / "site", dest)
+    docs = dest / "docs"
+    docs.mkdir(exist_ok=True)
+    for source in sorted((GUIDE / "pdf").glob("*.txt")):
+        text = source.read_text(encoding="utf-8")
+        title = text.strip().split("\n", 1)[0][:80]
+        (docs / f"{source.stem}.pdf").write_bytes(make_pdf(_pdf_pages(text), title=title))
+    (dest / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    return dest
+
+
+def write_sitemap(dest: Path, base: str) -> None:
+    """A sitemap of every page and PDF, with absolute URLs (known once the server has its port)."""
+    pages = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.suffix in {".html", ".pdf"})
+    urls = "".join(f"<url><loc>{base}/{page}</loc></url>" for page in pages)
+    (dest / "sitemap.xml").write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}'
+        "</urlset>",
+        encoding="utf-8",
+    )
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Static files; no directory listings (a real site has none), no logging."""
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:  # type: ignore[override]
+        self.send_error(404, "Not found")
+        return None
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        return
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a free port) while the block runs; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((GUIDE / "site").rglob("*")) + sorted((GUIDE / "pdf").rglob("*")):
+        if path.is_file():
+            digest.update(path.as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_index(index: Path, rebuild: bool = False) -> Path:
+    """Crawl the served development guide into ``index`` (skipped when the pages have not changed)."""
+    from bot.settings import load_settings
+    from ingest.pipeline import run_ingest
+
+    stamp = index / "devguide.fingerprint"
+    if not rebuild and stamp.is_file() and stamp.read_text() == _fingerprint():
+        return index
+    if index.exists():
+        shutil.rmtree(index)
+    site = build_site(OUT / "devguide-site")
+    settings = load_settings(index=index, crawl_delay=0.0, retries=0)
+    with serve(site) as base:
+        write_sitemap(site, base)
+        report = run_ingest(settings, sites=[f"{base}/nl/index.html", f"{base}/fr/index.html"])
+    print(
+        f"indexed {report.documents} documents, {report.chunks} chunks in {report.seconds} s; "
+        f"failed {len(report.failed)}, skipped {len(report.skipped)}",
+        file=sys.stderr,
+    )
+    for failure in report.failed:
+        print(f"  failed: {failure}", file=sys.stderr)
+    stamp.write_text(_fingerprint())
+    return index
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, default=OUT / "devguide-index")
+    parser.add_argument("--part", choices=[*PARTS, "both"], default="both")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--details", type=Path, help="one JSON line per question (with --part tune or heldout)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    from bot import Bot
+    from bot.evaluate import evaluate
+    from ui.cli import _format_eval
+
+    OUT.mkdir(exist_ok=True)
+    bot = Bot.load(build_index(args.index, args.rebuild))
+    results = {}
+    for part in PARTS if args.part == "both" else (args.part,):
+        result = evaluate(bot, questions(part))
+        details = result.pop("details")
+        if args.details:
+            with open(args.details, "w", encoding="utf-8") as handle:
+                handle.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in details)
+        results[part] = result
+        if not args.json:
+            print(f"\n== {part} ==\n{_format_eval(result)}")
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

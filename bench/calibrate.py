@@ -1,4 +1,4 @@
-"""Print the answered/refused signals for every question of a set, to pick the refusal threshold.
+"""Print the answered/refused signals for every question of a set, to see where the decision falls.
 
 python bench/calibrate.py --index data/index tests/questions.jsonl
 """
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from bot import Bot
 from bot.chat import is_follow_up
-from bot.compose import concept_baseline, confidence, evidence, pick_sentences
 from bot.evaluate import read_questions
+from bot.query import read_query
 from bot.text import detect_language
 
 
@@ -21,25 +21,17 @@ def signals(bot: Bot, item: dict) -> dict:
     previous = [t["content"] for t in item.get("history", []) if t["role"] == "user"]
     language = detect_language(text)
     context = previous[-1] if previous and is_follow_up(text) else ""
-    query = f"{context} {text}".strip()
-    hits, vectors = bot.retriever.search(query, language, limit=8)
-    model = bot.retriever.sentence_model
-    vector = vectors[bot.retriever.models.index(model)]
-    top = hits[:5]
-    rows = [bot.retriever.row_of(h.chunk) for h in top]
-    picked = pick_sentences(text, language, top, bot.index, vector, rows, context=context)
-    ev = evidence(text, language, hits, bot.index, picked[0].score if picked else 0.0, model)
+    found = bot.find(read_query(text, language, context=context))
+    decision = found.decision
     return {
         "answerable": bool(item["expected"]),
-        "language": language,
-        "confidence": round(confidence(ev), 3),
-        "coverage": round(ev.coverage, 3),
-        "concepts": round(ev.concepts, 3),
-        "sentence": round(ev.sentence, 3),
-        "similarity": {k: round(v, 3) for k, v in ev.similarity.items()},
-        "agreement": round(ev.agreement, 2),
+        "category": item.get("category", ""),
+        "answered": decision.answered,
+        "confidence": round(decision.confidence, 3),
+        "missing": decision.missing,
+        "held": {w: [round(v, 2), round(decision.weight[w], 2)] for w, v in decision.held.items()},
         "question": text,
-        "best": picked[0].text[:100] if picked else "",
+        "best": found.picked[0].text[:100] if found.picked else "",
     }
 
 
@@ -49,21 +41,16 @@ def main() -> None:
     parser.add_argument("file", type=Path)
     args = parser.parse_args()
     bot = Bot.load(args.index)
-    print(
-        f"vocabulary {len(bot.index.vocabulary[0])} words, off-topic baseline "
-        f"{concept_baseline(bot.index, bot.retriever.sentence_model):.3f}, threshold {bot.threshold:.3f}"
-    )
+    print(f"vocabulary {len(bot.index.vocabulary[0])} words, confidence bar {bot.judge.bar:.3f}")
     rows = [signals(bot, item) for item in read_questions(args.file)]
-    for row in sorted(rows, key=lambda r: r["confidence"]):
+    for row in sorted(rows, key=lambda r: (r["answerable"], r["answered"])):
         print(json.dumps(row, ensure_ascii=False))
-    answerable = [r["confidence"] for r in rows if r["answerable"]]
-    off = [r["confidence"] for r in rows if not r["answerable"]]
-    for t in sorted({round(x, 2) for x in answerable + off}):
-        print(
-            f"threshold {t:.2f}: answered {sum(c >= t for c in answerable)}/{len(answerable)}, "
-            f"refused off-topic {sum(c < t for c in off)}/{len(off)}"
-            + ("  <- current" if abs(t - bot.threshold) < 0.005 else "")
-        )
+    answerable = [r for r in rows if r["answerable"]]
+    refuse = [r for r in rows if not r["answerable"]]
+    print(
+        f"answered {sum(r['answered'] for r in answerable)}/{len(answerable)}, "
+        f"refused {sum(not r['answered'] for r in refuse)}/{len(refuse)}"
+    )
 
 
 if __name__ == "__main__":

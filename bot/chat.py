@@ -16,21 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.compose import (
-    Picked,
-    closest_pages,
-    concept_baseline,
-    confidence,
-    evidence,
-    extractive_answer,
-    pick_sentences,
-    threshold,
-)
+from bot.compose import closest_pages, extractive_answer
+from bot.decide import Decision, Judge
 from bot.embeddings import load_models
 from bot.errors import ModelError, QuestionError
 from bot.llm import LanguageModel, answer_messages
 from bot.prompts import phrase
+from bot.query import Query, read_query
 from bot.retrieve import LoadedIndex, Retriever, check_models, load_index
+from bot.select import Picked, pick_units
 from bot.settings import Settings, load_settings
 from bot.text import LANGUAGES, content_words, detect_language
 from bot.twins import document_rows, prefer_twins
@@ -84,24 +78,32 @@ def is_follow_up(question: str) -> bool:
 
 @dataclass
 class _Turn:
-    """One question, ready for retrieval."""
+    """One question, read once (``query``), and how the language model fared with it."""
 
-    question: str  # as asked, cleaned
-    language: str  # of the answer
-    asked: str  # what is answered: the model's standalone rewrite of a follow-up, else the question
-    query: str  # what retrieval searches
-    context: str  # the previous question, when a follow-up leans on it without a model
+    query: Query
     model_failed: bool = False  # the model already failed during this turn: do not wait for it twice
+
+    @property
+    def question(self) -> str:
+        return self.query.text
+
+    @property
+    def language(self) -> str:
+        return self.query.language
 
 
 @dataclass
-class _Evidence:
-    """What retrieval found and whether it is enough to answer."""
+class Found:
+    """What retrieval found, what would be quoted, and whether it is enough to answer."""
 
     hits: list[Hit]
     top: list[Hit]  # the passages an answer may cite
     picked: list[Picked]
-    answered: bool
+    decision: Decision
+
+    @property
+    def answered(self) -> bool:
+        return self.decision.answered
 
 
 def _pieces(text: str) -> list[str]:
@@ -136,7 +138,9 @@ class Bot:
         retriever = Retriever(
             index, load_models(index.manifest.embeddings), settings.bm25_weight, settings.sentence_weight
         )
-        return cls(index, retriever, settings)
+        bot = cls(index, retriever, settings)
+        bot.judge  # noqa: B018 - set up now (the off-topic baseline), not during the first question
+        return bot
 
     @property
     def version(self) -> str:
@@ -152,7 +156,7 @@ class Bot:
         turn = self._turn(question, history, lang)
         if not self.index.chunks:
             return self._empty(turn), []
-        found = self._find(turn)
+        found = self.find(turn.query)
         *_, answer = self._respond(turn, found, stream=False)
         assert isinstance(answer, Answer)
         return answer, found.hits
@@ -170,7 +174,7 @@ class Bot:
         turn = self._turn(question, history, lang)
         if not self.index.chunks:
             return self._replay(self._empty(turn))
-        return self._respond(turn, self._find(turn), stream=True)
+        return self._respond(turn, self.find(turn.query), stream=True)
 
     def _turn(self, question: str, history: Sequence[Mapping[str, str]], lang: str | None) -> _Turn:
         text = clean_question(question)
@@ -179,7 +183,7 @@ class Bot:
             raise QuestionError(f"Unknown answer language {lang!r}: use nl, fr or en.")
         language = lang or detect_language(text, default=detect_language(previous[-1]) if previous else "nl")
         context = previous[-1] if previous and is_follow_up(text) else ""
-        turn = _Turn(text, language, text, f"{context} {text}".strip(), context)
+        turn = _Turn(read_query(text, language, context=context))
         if previous and self.llm is not None:
             self._rewrite(turn, history)
         return turn
@@ -196,29 +200,31 @@ class Bot:
         if standalone is None:
             log.info("the model's standalone question was not one question; using the previous question")
             return
-        turn.asked = turn.query = standalone
-        turn.context = ""
+        turn.query = read_query(turn.question, turn.language, asked=standalone)
 
     def _empty(self, turn: _Turn) -> Answer:
         return Answer(phrase("empty_index", turn.language), turn.language, False, [], turn.question, self.version)
 
-    def _find(self, turn: _Turn) -> _Evidence:
-        hits, vectors = self.retriever.search(turn.query, turn.language, limit=max(8, self.settings.top_k))
-        hits = self._prefer_twins(hits, turn.language, vectors)
+    def find(self, query: Query) -> Found:
+        """Retrieve, choose what to quote, and decide (before any model call: a question the documents
+        do not answer never reaches the model)."""
+        hits, vectors = self.retriever.search(query.search, query.language, limit=max(8, self.settings.top_k))
+        hits = self._prefer_twins(hits, query.language, vectors)
         model = self.retriever.sentence_model
         sentence_vector = vectors[self.retriever.models.index(model)] if vectors else None
         top = hits[: self.settings.top_k]
         rows = [self.retriever.row_of(h.chunk) for h in top]
-        picked = pick_sentences(turn.asked, turn.language, top, self.index, sentence_vector, rows, context=turn.context)
-        ev = evidence(turn.asked, turn.language, hits, self.index, picked[0].score if picked else 0.0, model)
-        # decided before any model call: an off-topic question never reaches the model
-        answered = bool(picked) and confidence(ev) >= self.threshold + self.settings.min_evidence
-        return _Evidence(hits, top, picked, answered)
+        picked = pick_units(query, top, self.index, sentence_vector, rows)
+        return Found(hits, top, picked, self.judge.decide(query, picked, rows))
 
     @cached_property
+    def judge(self) -> Judge:
+        """The answered/refused decision for this index (bot/decide.py), set up once."""
+        return Judge(self.index, self.retriever.sentence_model, self.settings.min_evidence)
+
+    @property
     def threshold(self) -> float:
-        """The confidence an answer needs in this index (compose.threshold), computed once."""
-        return threshold(concept_baseline(self.index, self.retriever.sentence_model))
+        return self.judge.bar
 
     @cached_property
     def _document_rows(self) -> dict[str, list[int]]:
@@ -233,9 +239,10 @@ class Bot:
             hits, language, self.index.alternates, self._document_rows, self.index.chunks, self.retriever.row_of, dense
         )
 
-    def _respond(self, turn: _Turn, found: _Evidence, stream: bool) -> Iterator[str | Answer]:
+    def _respond(self, turn: _Turn, found: Found, stream: bool) -> Iterator[str | Answer]:
         if not found.answered:
-            yield from self._replay(closest_pages(turn.question, turn.language, found.hits), stream)
+            refusal = closest_pages(turn.question, turn.language, found.hits, missing=found.decision.missing)
+            yield from self._replay(refusal, stream)
         elif self.llm is None:
             yield from self._replay(self._extractive(turn, found), stream)
         elif turn.model_failed:
@@ -243,10 +250,10 @@ class Bot:
         else:
             yield from self._model_answer(turn, found, stream)
 
-    def _extractive(self, turn: _Turn, found: _Evidence) -> Answer:
+    def _extractive(self, turn: _Turn, found: Found) -> Answer:
         return extractive_answer(turn.question, turn.language, found.top, found.picked)
 
-    def _fallback(self, turn: _Turn, found: _Evidence) -> Answer:
+    def _fallback(self, turn: _Turn, found: Found) -> Answer:
         answer = self._extractive(turn, found)
         answer.notice = phrase("llm_fallback", turn.language)
         return answer
@@ -258,10 +265,10 @@ class Bot:
             yield from _pieces(answer.answer)
         yield answer
 
-    def _model_answer(self, turn: _Turn, found: _Evidence, stream: bool) -> Iterator[str | Answer]:
+    def _model_answer(self, turn: _Turn, found: Found, stream: bool) -> Iterator[str | Answer]:
         assert self.llm is not None
         given = found.top
-        messages = answer_messages(turn.asked, turn.language, given)
+        messages = answer_messages(turn.query.asked, turn.language, given)
         preview = PreviewCleaner(len(given), [h.chunk.url for h in given], turn.language)
         try:
             if stream:

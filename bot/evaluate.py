@@ -1,8 +1,10 @@
 """Measure a bot on a question set: retrieval (document level) and the answers themselves.
 
-A question line: {"question", "expected": [source substrings], "facts": [strings the answer or its
-quoted passages must hold], "language": "nl|fr|en", "history": [...]}. An empty ``expected``
-marks an off-topic question, which should be refused.
+A question line: {"question", "expected": [source substrings], "facts": [strings the answer's text
+must hold; a list inside is a set of alternatives], "language": "nl|fr|en", "category": ...,
+"history": [...]}. An empty ``expected`` marks a question that must be refused (categories
+off-topic, near-topic, absent). ``cited_fact`` is the share of answerable questions whose answer
+text holds the facts; ``fact_in_sources`` also counts the quoted passages of the cards.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from typing import Any
 
 from bot.chat import Bot
 from bot.errors import QuestionError
+from bot.text import sentences
 from bot.types import Answer
 from bot.verify import cited_numbers, written_in
 
-__all__ = ["evaluate", "percentile", "phantom_numbers", "read_questions"]
+__all__ = ["REFUSALS", "evaluate", "percentile", "phantom_numbers", "read_questions", "repeated_sentences", "share"]
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:
@@ -84,62 +87,122 @@ def _language_ok(bot: Bot, answer: Answer, expected: str) -> bool:
     return answer.language == expected and written
 
 
+def _holds(text: str, facts: Sequence[str | Sequence[str]]) -> bool:
+    """Every fact is in ``text``; a fact given as a list is a set of alternatives (NL or FR wording)."""
+    normal = _norm(text)
+    return all(any(_norm(f) in normal for f in ([fact] if isinstance(fact, str) else fact)) for fact in facts)
+
+
+def repeated_sentences(answer: Answer) -> int:
+    """How many sentences an answer's text says more than once (overlapping passages quoted twice)."""
+    seen: set[str] = set()
+    twice = 0
+    for sentence in sentences(re.sub(r"\[\d+\]", " ", answer.answer)):
+        key = _norm(sentence).strip(" .")
+        if len(key.split()) < 4:
+            continue
+        twice += key in seen
+        seen.add(key)
+    return twice
+
+
+REFUSALS = ("off-topic", "near-topic", "absent")
+
+
+def _category(item: dict[str, Any]) -> str:
+    if item.get("category"):
+        return str(item["category"])
+    return "answerable" if item.get("expected") else "off-topic"
+
+
+def _detail(bot: Bot, item: dict[str, Any], answer: Answer, hits: Sequence[Any], ms: float) -> dict[str, Any]:
+    sources: list[str] = []
+    for hit in hits:
+        if hit.chunk.source not in sources:
+            sources.append(hit.chunk.source)
+    expected = item.get("expected", [])
+    facts = item.get("facts") or []
+    quoted = " ".join([answer.answer] + [c.snippet for c in answer.citations])
+    return {
+        "id": item.get("id", ""),
+        "question": item["question"],
+        "category": _category(item),
+        "language": item.get("language", ""),
+        "answerable": bool(expected),
+        "answer": answer.answer,
+        "cited": [c.source for c in answer.citations],
+        "rank": _first_rank(sources[:10], expected) if expected else None,
+        "found": answer.found,
+        "cited_source": any(any(e in c.source for e in expected) for c in answer.citations) if expected else None,
+        # the fact in the answer's own text: what a buyer reads (the cards' passages may hold more)
+        "fact": (answer.found and _holds(answer.answer, facts)) if expected and facts else None,
+        "fact_in_sources": (answer.found and _holds(quoted, facts)) if expected and facts else None,
+        "refused": not answer.found if not expected else None,
+        "language_ok": _language_ok(bot, answer, item["language"]) if item.get("language") else None,
+        "repeated": repeated_sentences(answer),
+        "phantom": bool(phantom_numbers(answer)),
+        "unused_citations": unused_citations(answer),
+        "fallback": bool(answer.notice),
+        "ms": round(ms, 1),
+    }
+
+
+def share(rows: Sequence[dict[str, Any]], key: str) -> float | None:
+    """The share of rows whose ``key`` is true, among those where it applies; None (n/a) when none do."""
+    values = [r[key] for r in rows if r[key] is not None]
+    return round(sum(1 for v in values if v) / len(values), 3) if values else None
+
+
+def _figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    answerable = [r for r in rows if r["answerable"]]
+    return {
+        "n": len(rows),
+        "answered": share([{"v": r["found"]} for r in answerable], "v"),
+        "cited_source": share([{"v": r["found"] and r["cited_source"]} for r in answerable], "v"),
+        "fact": share(answerable, "fact"),
+        "fact_in_sources": share(answerable, "fact_in_sources"),
+        "refused": share(rows, "refused"),
+        "language_match": share(rows, "language_ok"),
+    }
+
+
 def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[str, Any]:
-    latencies: list[float] = []
+    """Figures over ``questions`` (a share is None, shown as n/a, where no question applies), by
+    category, and one detail record per question."""
     details = []
     for item in questions:
         started = time.perf_counter()
         answer, hits = bot.answer_with_hits(item["question"], history=item.get("history", []))
-        latencies.append((time.perf_counter() - started) * 1000)
-        sources: list[str] = []
-        for hit in hits:
-            if hit.chunk.source not in sources:
-                sources.append(hit.chunk.source)
-        expected = item.get("expected", [])
-        cited = " ".join([answer.answer] + [c.snippet for c in answer.citations])
-        details.append(
-            {
-                "question": item["question"],
-                "answerable": bool(expected),
-                "rank": _first_rank(sources[:10], expected) if expected else None,
-                "found": answer.found,
-                "cited_source": any(any(e in c.source for e in expected) for c in answer.citations)
-                if expected
-                else None,
-                "fact": all(_norm(f) in _norm(cited) for f in item["facts"]) if item.get("facts") else None,
-                "language_ok": _language_ok(bot, answer, item["language"]) if item.get("language") else None,
-                "phantom": bool(phantom_numbers(answer)),
-                "unused_citations": unused_citations(answer),
-                "fallback": bool(answer.notice),
-            }
-        )
+        details.append(_detail(bot, item, answer, hits, (time.perf_counter() - started) * 1000))
+    latencies = [d["ms"] for d in details]
     answerable = [d for d in details if d["answerable"]]
-    off_topic = [d for d in details if not d["answerable"]]
+    refusals = [d for d in details if not d["answerable"]]
 
-    def share(rows: Sequence[dict[str, Any]], test: Any) -> float:
-        rows = [r for r in rows if test(r) is not None]
-        return round(sum(1 for r in rows if test(r)) / len(rows), 3) if rows else 0.0
+    def recall(at: int) -> float | None:
+        return share([{"v": d["rank"] is not None and d["rank"] <= at} for d in answerable], "v")
 
-    def recall(at: int) -> float:
-        return share(answerable, lambda d: d["rank"] is not None and d["rank"] <= at)
-
-    mrr = sum(1 / d["rank"] for d in answerable if d["rank"]) / len(answerable) if answerable else 0.0
+    mrr = sum(1 / d["rank"] for d in answerable if d["rank"]) / len(answerable) if answerable else None
+    whole = _figures(details)
+    categories = sorted({d["category"] for d in details})
     return {
         "n": len(details),
         "recall@1": recall(1),
         "recall@5": recall(5),
         f"recall@{k}": recall(k),
-        "mrr@10": round(mrr, 3),
+        "mrr@10": round(mrr, 3) if mrr is not None else None,
         "p50_ms": round(percentile(latencies, 0.5), 1),
         "p95_ms": round(percentile(latencies, 0.95), 1),
-        "answered": share(answerable, lambda d: d["found"]),
-        "false_refusals": share(answerable, lambda d: not d["found"]),
-        "cited_source": share(answerable, lambda d: d["cited_source"] if d["found"] else False),
-        "cited_fact": share(answerable, lambda d: d["fact"] if d["fact"] is None else (d["fact"] and d["found"])),
-        "refused_off_topic": share(off_topic, lambda d: not d["found"]),
-        "language_match": share(details, lambda d: d["language_ok"]),
+        "answered": whole["answered"],
+        "false_refusals": round(1 - whole["answered"], 3) if whole["answered"] is not None else None,
+        "cited_source": whole["cited_source"],
+        "cited_fact": whole["fact"],
+        "fact_in_sources": whole["fact_in_sources"],
+        "refused_off_topic": share(refusals, "refused"),
+        "language_match": whole["language_match"],
+        "repeated_sentences": sum(d["repeated"] for d in details),
         "phantom_citations": sum(1 for d in details if d["phantom"]),
         "unused_citations": sum(d["unused_citations"] for d in details),
         "fallbacks": sum(1 for d in details if d["fallback"]),
+        "by_category": {c: _figures([d for d in details if d["category"] == c]) for c in categories},
         "details": details,
     }

@@ -32,6 +32,11 @@ PHRASES: dict[str, dict[str, str]] = {
         ),
         "en": "The indexed documents do not cover this, so I cannot give a reliable answer.",
     },
+    "not_covered": {
+        "nl": "De geïndexeerde documenten zeggen niets over {words}; ik kan er dus geen betrouwbaar antwoord op geven.",
+        "fr": "Les documents indexés ne disent rien de {words} ; je ne peux donc pas répondre de façon fiable.",
+        "en": "The indexed documents say nothing about {words}, so I cannot give a reliable answer.",
+    },
     "closest": {
         "nl": "Deze pagina's komen het dichtst in de buurt:",
         "fr": "Les pages les plus proches :",

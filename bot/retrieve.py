@@ -30,7 +30,7 @@ from bot.store import (
     read_report,
     resolve_version,
 )
-from bot.text import abbreviations, term_variants, terms
+from bot.text import abbreviations, content_words, term_variants, terms
 from bot.types import Chunk, Hit
 
 __all__ = ["BM25", "LoadedIndex", "Retriever", "load_index"]
@@ -76,9 +76,12 @@ class BM25:
 
 @dataclass(frozen=True)
 class Sentence:
+    """An answer unit of a passage (bot/units.py): a sentence, a list with its lead, a table row, ..."""
+
     text: str
     vector: np.ndarray | None
     terms: frozenset[str]
+    kind: str = "sentence"
 
 
 @dataclass(eq=False)
@@ -114,14 +117,17 @@ class LoadedIndex:
     @functools.lru_cache(maxsize=8192)  # noqa: B019 - one index per process, kept for its lifetime
     def _sentences(self, row: int) -> list[Sentence]:
         with open_db(self.files.db) as db:
-            found = db.execute("SELECT text, vector FROM sentences WHERE chunk_row = ? ORDER BY idx", (row,)).fetchall()
+            found = db.execute(
+                "SELECT text, vector, kind FROM sentences WHERE chunk_row = ? ORDER BY idx", (row,)
+            ).fetchall()
         chunk = self.chunks[row]
         expansions = abbreviations(chunk.text)
         out = []
         for r in found:
             longer = " ".join(v for k, v in expansions.items() if re.search(rf"\b{re.escape(k)}\b", r["text"]))
             vector = np.frombuffer(r["vector"], np.float32) if r["vector"] else None
-            out.append(Sentence(r["text"], vector, frozenset(terms(f"{r['text']} {longer}", chunk.language))))
+            unit_terms = frozenset(terms(f"{r['text']} {longer}", chunk.language))
+            out.append(Sentence(r["text"], vector, unit_terms, r["kind"]))
         return out
 
     @cached_property
@@ -142,6 +148,14 @@ class LoadedIndex:
     def passage_terms(self, row: int) -> frozenset[str]:
         """The stored search terms of a chunk (title, section, text, abbreviations spelled out)."""
         return self.terms[row]
+
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one index per process, kept for its lifetime
+    def passage_words(self, row: int) -> tuple[frozenset[str], np.ndarray]:
+        """The content words of a chunk (title, section, text) and their rows in :attr:`vocabulary`."""
+        chunk = self.chunks[row]
+        found = frozenset(content_words(f"{chunk.title} {chunk.section} {chunk.text}"))
+        known, _ = self.vocabulary
+        return found, np.array(sorted(known[w] for w in found if w in known), np.int64)
 
     @cached_property
     def vocabulary(self) -> tuple[dict[str, int], np.ndarray]:

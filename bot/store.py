@@ -49,7 +49,7 @@ __all__ = [
     "write_vectors",
 ]
 
-FORMAT = 1
+FORMAT = 2  # 2: the sentences table holds answer units (bot/units.py) with their kind
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -62,7 +62,7 @@ CREATE TABLE chunks (
 );
 CREATE INDEX chunks_source ON chunks(source);
 CREATE TABLE sentences (
-    chunk_row INTEGER NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB,
+    chunk_row INTEGER NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB, kind TEXT NOT NULL,
     PRIMARY KEY (chunk_row, idx)
 );
 CREATE TABLE vocabulary (word TEXT PRIMARY KEY, vector BLOB NOT NULL);

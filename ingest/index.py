@@ -32,8 +32,9 @@ from bot.store import (
     resolve_version,
     write_vectors,
 )
-from bot.text import abbreviations, content_words, sentences, terms
+from bot.text import abbreviations, content_words, terms
 from bot.types import Chunk
+from bot.units import Unit, answer_units
 from ingest.chunk import embedding_text
 from ingest.types import IngestReport
 
@@ -69,7 +70,7 @@ class Previous:
     documents: dict[str, DocRecord]
     rows: dict[str, int]  # chunk id -> row in the previous version
     vectors: list[np.ndarray]  # per model, row-aligned
-    sentence_rows: dict[int, list[tuple[str, bytes | None]]]
+    sentence_rows: dict[int, list[tuple[str, bytes | None, str]]]  # chunk row -> (unit, vector, kind)
 
 
 def load_previous(root: Path, spec: str) -> Previous | None:
@@ -107,9 +108,9 @@ def load_previous(root: Path, spec: str) -> Previous | None:
             rows[row["id"]] = row["row"]
             if row["source"] in documents:
                 documents[row["source"]].chunks.append(chunk_from_row(row))
-        sentence_rows: dict[int, list[tuple[str, bytes | None]]] = {}
-        for row in db.execute("SELECT chunk_row, text, vector FROM sentences ORDER BY chunk_row, idx"):
-            sentence_rows.setdefault(row["chunk_row"], []).append((row["text"], row["vector"]))
+        sentence_rows: dict[int, list[tuple[str, bytes | None, str]]] = {}
+        for row in db.execute("SELECT chunk_row, text, vector, kind FROM sentences ORDER BY chunk_row, idx"):
+            sentence_rows.setdefault(row["chunk_row"], []).append((row["text"], row["vector"], row["kind"]))
     vectors = [read_vectors(files.dense(n)) for n in range(len(manifest.models))]
     return Previous(files, manifest, documents, rows, vectors, sentence_rows)
 
@@ -151,21 +152,22 @@ def _embed_missing(
 
 def _sentence_rows(
     chunks: Sequence[Chunk], model: NamedEmbeddings, previous: Previous | None
-) -> list[tuple[int, int, str, bytes]]:
-    """(chunk row, index, sentence, vector) for every sentence; vectors reused from an unchanged chunk."""
-    out: list[tuple[int, int, str, bytes]] = []
-    todo: list[tuple[int, int, str]] = []
+) -> list[tuple[int, int, str, bytes, str]]:
+    """(chunk row, index, unit, vector, kind) for every answer unit (bot/units.py) of every passage;
+    vectors reused from an unchanged chunk."""
+    out: list[tuple[int, int, str, bytes, str]] = []
+    todo: list[tuple[int, int, Unit]] = []
     for row, chunk in enumerate(chunks):
         old_row = previous.rows.get(chunk.id) if previous else None
         old = previous.sentence_rows.get(old_row, []) if previous and old_row is not None else []
-        if old and all(vector for _, vector in old):
-            out.extend((row, i, text, vector) for i, (text, vector) in enumerate(old) if vector)
+        if old and all(vector for _, vector, _ in old):
+            out.extend((row, i, text, vector, kind) for i, (text, vector, kind) in enumerate(old) if vector)
             continue
-        todo.extend((row, i, s) for i, s in enumerate(sentences(chunk.text)))
+        todo.extend((row, i, unit) for i, unit in enumerate(answer_units(chunk.text)))
     for start in range(0, len(todo), 256):
         batch = todo[start : start + 256]
-        vectors = model.embed_array([s for _, _, s in batch]).astype(np.float32)
-        out.extend((row, i, s, v.tobytes()) for (row, i, s), v in zip(batch, vectors, strict=True))
+        vectors = model.embed_array([u.text for _, _, u in batch]).astype(np.float32)
+        out.extend((row, i, u.text, v.tobytes(), u.kind) for (row, i, u), v in zip(batch, vectors, strict=True))
     return out
 
 
@@ -248,7 +250,7 @@ def write_version(
                 for row, c in enumerate(chunks)
             ],
         )
-        db.executemany("INSERT INTO sentences VALUES (?,?,?,?)", sentence_data)
+        db.executemany("INSERT INTO sentences VALUES (?,?,?,?,?)", sentence_data)
         db.executemany("INSERT INTO vocabulary VALUES (?,?)", vocabulary)
     for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
         write_vectors(staging.dense(n), matrix, model.dim)

@@ -90,7 +90,7 @@ def test_question_gets_an_answer_with_a_cited_highlighted_source(monkeypatch, ha
 def test_off_topic_question_shows_not_in_the_guide_with_closest_pages(monkeypatch, hashing_index, feedback_db):
     app = _ask(_app(monkeypatch, hashing_index), OFF_TOPIC)
     assert app.info and "Not in the guide" in app.info[0].value
-    assert "niet in de geïndexeerde documenten" in app.info[0].value  # in the question's language
+    assert "geïndexeerde documenten" in app.info[0].value  # in the question's language
     assert any(e.label.startswith("Closest pages") for e in app.expander)
     stored = _rows(feedback_db, "SELECT question, language, closest FROM unanswered")
     assert [(r["question"], r["language"]) for r in stored] == [(OFF_TOPIC, "nl")]

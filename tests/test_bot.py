@@ -80,7 +80,7 @@ def test_python_api_from_a_path(tmp_path: Path):
 
 
 def test_refusal_bar_rises_with_the_off_topic_baseline():
-    from bot.compose import BASELINE_REFERENCE, THRESHOLD_REFERENCE, threshold
+    from bot.decide import BASELINE_REFERENCE, THRESHOLD_REFERENCE, threshold
 
     assert threshold(BASELINE_REFERENCE) == pytest.approx(THRESHOLD_REFERENCE)
     assert threshold(0.45) < threshold(0.5) < threshold(0.55)

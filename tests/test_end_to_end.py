@@ -1,5 +1,7 @@
 """The real default models (multilingual-e5-small + USE multilingual) on the bundled corpus."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -37,7 +39,8 @@ def test_english_question(real_bot):
 def test_off_topic_question_is_refused_with_the_closest_pages(real_bot):
     answer = real_bot.ask("Quelle est la recette de la carbonade flamande ?")
     assert not answer.found and answer.language == "fr"
-    assert answer.answer.startswith("Les documents indexés ne traitent pas")
+    assert answer.answer.startswith("Les documents indexés")  # a refusal, in French
+    assert not re.search(r"\[\d+\]", answer.answer.split("\n")[0])  # it quotes nothing
     assert answer.citations  # the closest pages
 
 

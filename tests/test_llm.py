@@ -183,7 +183,7 @@ def test_system_message_is_byte_identical_whatever_was_retrieved(base, fake):
     fake.route = lambda body: Reply("Zie [1].")
     bot = with_model(base, fake.base_url)
     bot.ask(BMS_FIRST)
-    bot.ask("Aan welke eisen moet kantoorpapier voldoen?")
+    bot.ask("Welke eisen gelden voor kantoorpapier?")
     first, second = fake.requests
     assert first["messages"][0] == second["messages"][0] == {"role": "system", "content": SYSTEM_PROMPT}
     assert human(first) != human(second)
@@ -192,7 +192,7 @@ def test_system_message_is_byte_identical_whatever_was_retrieved(base, fake):
 
 def test_page_text_reaches_the_model_only_inside_the_passages_block(base, fake):
     fake.route = cite("Kantoorpapier", "Gerecycleerd of met FSC-label [{n}].")
-    answer = with_model(base, fake.base_url).ask("Aan welke eisen moet kantoorpapier voldoen?")
+    answer = with_model(base, fake.base_url).ask("Welke eisen gelden voor kantoorpapier?")
     assert answer.found and answer.citations[0].source == "kantoorpapier.md"
     body = fake.requests[0]
     assert INJECTION not in system(body)

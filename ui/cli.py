@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(evaluate)
     evaluate.add_argument("file", type=Path, metavar="FILE.jsonl")
     evaluate.add_argument("--k", type=int, default=5, help="cut-off of the main recall figure (default 5)")
+    evaluate.add_argument(
+        "--details",
+        type=Path,
+        metavar="FILE",
+        help="write one JSON line per question (answer, cited sources, found, fact hit, refusal) to FILE",
+    )
 
     serve = sub.add_parser(
         "serve",
@@ -191,9 +197,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
     _default_index_if_missing(args, settings)
     bot = Bot.load(settings=settings)
     result = evaluate(bot, questions, k=args.k)
-    human = "\n".join(f"{key}: {value}" for key, value in result.items() if key != "details")
-    _emit(args, {k: v for k, v in result.items() if k != "details"}, human)
+    details = result.pop("details")
+    if args.details:
+        with open(args.details, "w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in details)
+    _emit(args, result, _format_eval(result))
     return 0
+
+
+def _shown(value: object) -> str:
+    return "n/a" if value is None else str(value)
+
+
+def _format_eval(result: dict[str, Any]) -> str:
+    lines = [f"{key}: {_shown(value)}" for key, value in result.items() if key != "by_category"]
+    columns = ["n", "answered", "cited_source", "fact", "refused", "language_match"]
+    lines.append("")
+    lines.append("category".ljust(16) + "".join(c.rjust(15) for c in columns))
+    for name, figures in result["by_category"].items():
+        lines.append(name.ljust(16) + "".join(_shown(figures[c]).rjust(15) for c in columns))
+    return "\n".join(lines)
 
 
 def ensure_index(settings: Settings) -> None:

@@ -1,0 +1,85 @@
+"""A question, read once: its language, terms, key words and the kind of answer it wants.
+
+Every stage (retrieval, the choice of what to quote, the answered/refused decision) takes this
+record instead of tokenising the raw question again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.text import content_words, term_variants
+
+__all__ = ["KINDS", "Query", "answer_kinds", "read_query"]
+
+KINDS = ("date", "number", "list", "definition", "yes-no", "who", "where")
+
+_KIND_PATTERNS = {
+    "date": r"wanneer|welke datum|op welke dag|sinds wanneer|tot wanneer|in welk jaar|welk jaar|vanaf wanneer"
+    r"|tegen wanneer|quand|quelle date|depuis quand|jusqu'à quand|en quelle année|quelle année|à partir de quand"
+    r"|when|what date|since when|until when|which year|what year|by when|from when",
+    "number": r"hoeveel|welk percentage|welk bedrag|hoe groot|hoe lang|hoe hoog|welke drempel|hoeveelste|combien"
+    r"|quel pourcentage|quel montant|quelle part|quel seuil|quelle durée|how many|how much|what percentage"
+    r"|what share|which percentage|what amount|which amount|what threshold|how long|how high",
+    "list": r"welke|wat zijn|noem|som .* op|quels|quelles|quels sont|quelles sont|which|what are|what kinds?"
+    r"|list|name the",
+    "definition": r"wat is|wat zijn|wat betekent|wat houdt .* in|wat verstaat men|qu'est-ce que|que signifie"
+    r"|c'est quoi|que veut dire|what is|what are|what does .* mean|define",
+    "who": r"wie|welke organisatie|welke dienst|welke instantie|qui|quel organisme|quelle organisation"
+    r"|quel service|who|which organi[sz]ation|which body|which service",
+    "where": r"waar|op welke website|où|sur quel site|where|on which website",
+}
+_KIND_RE = {kind: re.compile(rf"(?<![\w'])(?:{p})(?![\w'])", re.I) for kind, p in _KIND_PATTERNS.items()}
+_YES_NO = re.compile(
+    r"^(?:is|zijn|mag|mogen|moet|moeten|kan|kunnen|heeft|hebben|bestaat|bestaan|geldt|gelden|wordt|worden|"
+    r"est-ce|peut-on|faut-il|doit-on|doit-il|doit-elle|y a-t-il|existe-t-il|les|la|le|un|une|"
+    r"is|are|can|must|should|does|do|did|has|have|was|were|may)\b",
+    re.I,
+)
+_INVERSION = re.compile(r"\w-t-(?:il|elle|on)\b|\w-(?:il|elle|on|ils|elles)\b", re.I)
+_SINGULAR_WHICH = re.compile(r"\b(?:welk|quel|quelle|which one)\b", re.I)
+
+
+def answer_kinds(question: str) -> frozenset[str]:
+    """What kind of answer the question wants (several may apply, none for an open question)."""
+    kinds = {kind for kind, pattern in _KIND_RE.items() if pattern.search(question)}
+    if "list" in kinds and _SINGULAR_WHICH.search(question):
+        kinds.discard("list")
+    if "date" in kinds or "number" in kinds or "who" in kinds:
+        kinds.discard("list")  # "welke datum", "which year", "welke organisatie" want one thing
+    opener = _YES_NO.match(question.strip())
+    french_yes_no = bool(_INVERSION.search(question)) and not kinds
+    asks_yes_no = (opener and opener.group().lower() not in {"les", "la", "le", "un", "une"}) or french_yes_no
+    if asks_yes_no and not kinds & {"date", "number", "who", "where"}:
+        kinds.add("yes-no")
+    return frozenset(kinds)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as every stage sees it."""
+
+    text: str  # as asked, cleaned
+    language: str  # of the answer
+    asked: str = ""  # what is answered: a model's standalone rewrite of a follow-up, else the text
+    context: str = ""  # the previous question, when a follow-up leans on it
+    variants: tuple[frozenset[str], ...] = ()  # each searchable word of ``asked``, as its stems in nl/fr/en
+    context_variants: tuple[frozenset[str], ...] = ()  # the same for the context, minus the question's own
+    words: tuple[str, ...] = ()  # content words of ``asked`` (folded, unstemmed): the key words
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    ordinals: frozenset[str] = field(default_factory=frozenset)  # "ord2" for "tweede / deuxième / second"
+
+    @property
+    def search(self) -> str:
+        """What retrieval searches: the context of a follow-up, then the question."""
+        return f"{self.context} {self.asked}".strip()
+
+
+def read_query(text: str, language: str, asked: str = "", context: str = "") -> Query:
+    asked = asked or text
+    variants = tuple(term_variants(asked))
+    around = tuple(v for v in term_variants(context) if v not in variants) if context else ()
+    ordinals = frozenset(t for v in variants for t in v if t.startswith("ord"))
+    words = tuple(dict.fromkeys(w for w in content_words(asked) if not w.isdigit()))
+    return Query(text, language, asked, context, variants, around, words, answer_kinds(asked), ordinals)

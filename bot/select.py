@@ -1,0 +1,178 @@
+"""Choose what to quote: the answer units (bot/units.py) of the best passages that fit the question.
+
+A unit is scored by meaning (the sentence model's vectors, stored at ingest), by the question's key
+terms it holds, by the rank of its passage, by its language, and by the kind of answer the question
+wants: a date for "wanneer / quand / when", a figure for "hoeveel / combien / how many", a list for
+"welke / quels / which ...". Table-of-contents lines and headings are never chosen, and the same
+text is never chosen twice (overlapping passages repeat a sentence).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence, Set
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.query import Query
+from bot.retrieve import LoadedIndex, Sentence
+from bot.text import fold
+from bot.types import Hit
+from bot.units import QUOTABLE
+
+__all__ = ["DATE", "NUMBER", "Picked", "coverage", "idf", "pick_units"]
+
+DATE = re.compile(
+    r"\b(?:\d{1,2}(?:er)?\s+(?:jan|feb|maa|mar|apr|mei|mai|may|jun|jui|jul|aug|aoû|sep|okt|oct|nov|dec|déc)\w*\.?"
+    r"\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|(?:jan|feb|maa|mar|apr|mei|mai|may|jun|jui|jul|aug|aoû|sep|okt|oct"
+    r"|nov|dec|déc)\w*\s+(?:19|20)\d{2}|(?:in|en|op|le|on|since|sinds|depuis|vanaf|tot|from|until|jusqu'en)"
+    r"\s+(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+NUMBER = re.compile(
+    r"\d|\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|honderd"
+    r"|duizend|miljoen|tal|dozen|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|cent|mille"
+    r"|million|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b",
+    re.I,
+)
+_DEFINES = re.compile(r"\b(?:is een|zijn|betekent|verwijst naar|est une?|désigne|signifie|is an?|means|refers to)\b")
+_ORGANISATION = re.compile(
+    r"\b[A-Z]{2,}\b|\b(?:dienst|agentschap|instituut|commissie|werkgroep|federale|service|institut|commission"
+    r"|groupe de travail|agency|institute|committee|working group|helpdesk)\b",
+    re.I,
+)
+_WHERE = re.compile(r"https?://|www\.|\.be\b|\b(?:website|site|webpagina|page web|platform|plateforme)\b", re.I)
+
+
+@dataclass
+class Picked:
+    text: str
+    hit_index: int  # which hit (passage) it comes from
+    position: int  # order within the passage
+    score: float
+    kind: str = "sentence"
+    after: str = ""  # the unit that follows it in the passage
+
+
+def idf(index: LoadedIndex, term: str) -> float:
+    col = index.bm25.vocabulary.get(term)
+    return float(index.bm25.idf[col]) if col is not None else float(index.bm25.idf.max(initial=5.0))
+
+
+def coverage(wanted: Sequence[frozenset[str]], passages: Sequence[Set[str]], index: LoadedIndex) -> float:
+    """IDF-weighted share of the wanted words (each a set of stem variants) that the passages hold."""
+    if not wanted:
+        return 0.0
+    union = set().union(*passages) if passages else set()
+    weights = [max(idf(index, t) for t in variants) for variants in wanted]
+    found = sum(w for w, variants in zip(weights, wanted, strict=True) if variants & union)
+    return found / sum(weights) if sum(weights) else 0.0
+
+
+def _fit(unit: Sentence, kinds: Set[str]) -> float:
+    """How well the unit's shape fits the kind of answer wanted."""
+    text = unit.text
+    score = 0.0
+    if "date" in kinds:
+        score += 0.3 if DATE.search(text) else 0.12 if _YEAR.search(text) else -0.15
+    if "number" in kinds:
+        score += 0.2 if NUMBER.search(text) else -0.15
+    if "list" in kinds:
+        score += {"list": 0.15, "table": 0.12, "item": 0.02, "row": 0.04}.get(unit.kind, -0.03)
+    if "who" in kinds and _ORGANISATION.search(text):
+        score += 0.08
+    if "where" in kinds and _WHERE.search(text):
+        score += 0.1
+    if "definition" in kinds and _DEFINES.search(text):
+        score += 0.06
+    if text.rstrip().endswith("?"):
+        score -= 0.3
+    if unit.kind == "sentence" and len(text.split()) > 60:
+        score -= 0.1
+    return score
+
+
+def _ordinal(asked: Set[str], unit_terms: Set[str]) -> float:
+    """ "The second meeting" is answered by the unit about the second one, not the first: a unit
+    naming another ordinal than the one asked for is rarely the answer, however alike it reads."""
+    if not asked:
+        return 0.0
+    named = {t for t in unit_terms if t.startswith("ord")}
+    if named & asked:
+        return 0.1
+    return -0.3 if named else 0.0
+
+
+def _key(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def _distinct(scored: Sequence[Picked]) -> list[Picked]:
+    """Best first, each text once: a unit equal to or inside a better one (or holding it) is left out."""
+    kept: list[Picked] = []
+    keys: list[str] = []
+    for p in scored:
+        key = _key(p.text)
+        if any(key == k or key in k or (k in key and len(k) > 40) for k in keys):
+            continue
+        kept.append(p)
+        keys.append(key)
+    return kept
+
+
+def pick_units(
+    query: Query,
+    hits: Sequence[Hit],
+    index: LoadedIndex,
+    query_vector: np.ndarray | None,
+    rows: Sequence[int],
+) -> list[Picked]:
+    """The units that best answer ``query`` from the top passages, best first."""
+    scored: list[Picked] = []
+    for h, row in enumerate(rows[: len(hits)]):
+        passage = index.passage_terms(row)
+        # the passage as a whole: does it hold the question's terms, and the topic of the conversation?
+        prior = 0.25 * coverage(query.variants, [passage], index) + 0.12 / (h + 1)
+        if query.context_variants:
+            prior += 0.4 * coverage(query.context_variants, [passage], index)
+        if hits[h].chunk.language == query.language:
+            prior += 0.04
+        listed = index.sentences(row)
+        for position, unit in enumerate(listed):
+            if unit.kind not in QUOTABLE or (len(unit.text.split()) < 4 and unit.kind not in {"list", "table"}):
+                continue
+            lexical = coverage(query.variants, [unit.terms], index)
+            dense = (
+                float(np.dot(unit.vector, query_vector))
+                if unit.vector is not None and query_vector is not None
+                else 0.0
+            )
+            score = dense + 0.6 * lexical + _fit(unit, query.kinds) + prior + _ordinal(query.ordinals, unit.terms)
+            after = next((u.text for u in listed[position + 1 :] if u.kind in QUOTABLE), "")
+            scored.append(Picked(unit.text, h, position, score, unit.kind, after))
+    scored.sort(key=lambda p: -p.score)
+    distinct = _distinct(scored)
+    if not distinct:
+        return []
+    best = distinct[0].score
+    single = bool(query.kinds & {"date", "number", "who", "where", "yes-no"}) or distinct[0].kind in {"list", "table"}
+    limit, margin = (2, 0.06) if single else (3, 0.1)
+    chosen = [p for p in distinct[:limit] if p.score >= best - margin]
+    return _complete(chosen, distinct, query.kinds)
+
+
+def _complete(chosen: list[Picked], scored: Sequence[Picked], kinds: Set[str]) -> list[Picked]:
+    """Add the next unit when the best one lacks the date or figure asked for and the next has it
+    ("Het systeem is sinds 2018 operationeel." after the sentence that names the system)."""
+    top = chosen[0]
+    wanted = [DATE if "date" in kinds else None, NUMBER if "number" in kinds else None]
+    missing = [p for p in wanted if p is not None and not p.search(top.text)]
+    if not missing or not top.after or not all(p.search(top.after) for p in missing):
+        return chosen
+    if any(p.hit_index == top.hit_index and p.text == top.after for p in chosen):
+        return chosen
+    follow = next((p for p in scored if p.hit_index == top.hit_index and p.text == top.after), None)
+    extra = follow or Picked(top.after, top.hit_index, top.position + 1, top.score - 0.01)
+    return [*chosen, extra]

@@ -1,0 +1,48 @@
+"""Answer units: what an answer may quote whole (bot/units.py)."""
+
+from bot.units import QUOTABLE, answer_units
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(u.kind, u.text) for u in answer_units(text)]
+
+
+def test_a_lead_sentence_keeps_its_list():
+    """Guards against quoting "Drie labels tonen dit aan:" without the labels it announces."""
+    text = "De fiche is kort.\n\nDrie labels tonen dit aan:\n\n- EU Ecolabel\n- Blauer Engel\n- Nordic Swan"
+    units = kinds(text)
+    assert ("sentence", "De fiche is kort.") in units
+    assert ("list", "Drie labels tonen dit aan:\n- EU Ecolabel\n- Blauer Engel\n- Nordic Swan") in units
+    assert not any(text == "Drie labels tonen dit aan:" for _, text in units)
+
+
+def test_a_table_row_is_named_by_its_header():
+    text = (
+        "Eisen voor tonercassettes\n"
+        "Criterium · Fase · Bewijs\n"
+        "Hergebruikte onderdelen · gunning · verklaring van de fabrikant\n"
+        "Terugname van lege cassettes · uitvoering · contract"
+    )
+    units = kinds(text)
+    assert ("row", "Criterium: Hergebruikte onderdelen · Fase: gunning · Bewijs: verklaring van de fabrikant") in units
+    table = next(text for kind, text in units if kind == "table")
+    assert table.startswith("Eisen voor tonercassettes\nCriterium · Fase · Bewijs")
+
+
+def test_table_of_contents_and_link_lists_are_never_quotable():
+    """Guards against a table-of-contents line or a related-pages link being quoted as the answer."""
+    text = (
+        "Inhoud:\n- Twee soorten opdrachten (zie verder punt 1)\n- Labels (zie verder punt 5)\n\n"
+        "Gerelateerde pagina's\n\n- Omzendbrief van 16 mei 2014\n- Wet van 17 juni 2016 inzake overheidsopdrachten"
+    )
+    units = answer_units(text)
+    by_text = {u.text: u.kind for u in units}
+    assert by_text["Twee soorten opdrachten (zie verder punt 1)"] == "toc"
+    assert by_text["Omzendbrief van 16 mei 2014"] not in QUOTABLE
+    assert next(u for u in units if u.text.startswith("Inhoud:")).kind == "toc"
+
+
+def test_a_long_list_is_cut_with_a_mark():
+    items = "\n".join(f"- punt {n} van een lange opsomming met heel wat woorden erin;" for n in range(40))
+    unit = next(u for u in answer_units("Dit zijn de punten:\n" + items) if u.kind == "list")
+    assert unit.text.endswith("- …") and len(unit.text.split()) < 160

@@ -139,7 +139,7 @@ def test_the_conversation_exports_as_html_and_markdown(app, tmp_path):
 
 
 def test_feedback_given_in_the_browser_lands_in_sqlite(app, tmp_path):
-    question = "Wanneer werd de eerste Buyer Meets Supplier gehouden, volgens de werkgroep?"
+    question = "Op welke datum werd de eerste Buyer Meets Supplier gehouden?"
     with browser_page() as page:
         page.goto(app.url)
         _answer(page, question)
@@ -158,7 +158,7 @@ def test_feedback_given_in_the_browser_lands_in_sqlite(app, tmp_path):
 
 def test_keyboard_alone_asks_and_rates(app, tmp_path):
     """Regression guard: every step a buyer takes must be reachable with Tab, typing and Enter/Space."""
-    question = "Wanneer werd de eerste Buyer Meets Supplier gehouden? (toetsenbord)"
+    question = "Wanneer vond de eerste Buyer Meets Supplier plaats?"
 
     def tab_to(test: str) -> None:
         for _ in range(80):

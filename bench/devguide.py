@@ -148,8 +148,7 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     from bot import Bot
-    from bot.evaluate import evaluate
-    from ui.cli import _format_eval
+    from bot.evaluate import evaluate, format_evaluation
 
     OUT.mkdir(exist_ok=True)
     bot = Bot.load(build_index(args.index, args.rebuild))
@@ -162,7 +161,7 @@ def main() -> None:
                 handle.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in details)
         results[part] = result
         if not args.json:
-            print(f"\n== {part} ==\n{_format_eval(result)}")
+            print(f"\n== {part} ==\n{format_evaluation(result)}")
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
 

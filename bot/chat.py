@@ -181,9 +181,10 @@ class Bot:
         previous = _previous_questions(history)
         if lang is not None and lang not in LANGUAGES:
             raise QuestionError(f"Unknown answer language {lang!r}: use nl, fr or en.")
-        language = lang or detect_language(text, default=detect_language(previous[-1]) if previous else "nl")
+        written = detect_language(text, default=detect_language(previous[-1]) if previous else "nl")
+        language = lang or written
         context = previous[-1] if previous and is_follow_up(text) else ""
-        turn = _Turn(read_query(text, language, context=context))
+        turn = _Turn(read_query(text, language, context=context, written=written))
         if previous and self.llm is not None:
             self._rewrite(turn, history)
         return turn
@@ -200,7 +201,7 @@ class Bot:
         if standalone is None:
             log.info("the model's standalone question was not one question; using the previous question")
             return
-        turn.query = read_query(turn.question, turn.language, asked=standalone)
+        turn.query = read_query(turn.question, turn.language, asked=standalone, written=turn.query.written)
 
     def _empty(self, turn: _Turn) -> Answer:
         return Answer(phrase("empty_index", turn.language), turn.language, False, [], turn.question, self.version)

@@ -25,7 +25,7 @@ from bot.embeddings import NamedEmbeddings
 from bot.query import Query
 from bot.retrieve import LoadedIndex
 from bot.select import Picked, coverage, idf
-from bot.text import LANGUAGES, detect_language, term_variants, terms
+from bot.text import LANGUAGES, term_variants, terms
 
 __all__ = [
     "BASELINE_REFERENCE",
@@ -130,13 +130,14 @@ class Judge:
     def __init__(self, index: LoadedIndex, model: NamedEmbeddings, margin: float = 0.0) -> None:
         self.index = index
         self.model = model
-        self.margin = margin
         self._vectors: dict[str, np.ndarray] = {}
         n = max(len(index.chunks), 1)
         # rarity runs from a word in a quarter of the passages (0) to one in a few of them (1)
         self._common = math.log1p((n - 0.25 * n + 0.5) / (0.25 * n + 0.5))
         self._rare = math.log1p((n - min(3, n) + 0.5) / (min(3, n) + 0.5))
         self.bar = threshold(self.baseline()) + margin
+        for language in LANGUAGES:  # wordfreq reads its word lists on first use: now, not in the first answer
+            zipf_frequency("gids", language)
 
     def baseline(self) -> float:
         """Mean similarity of the probe words to their closest word in the documents."""
@@ -197,8 +198,7 @@ class Judge:
         known = np.unique(np.concatenate(columns)) if columns else np.zeros(0, np.int64)
 
         def literal(word: str) -> bool:
-            variants = set().union(*term_variants(word)) if term_variants(word) else set()
-            return word in passage_words or bool(variants & passage_terms)
+            return word in passage_words or any(v & passage_terms for v in term_variants(word))
 
         out: dict[str, float] = {}
         rests: dict[str, str] = {}
@@ -236,7 +236,7 @@ class Judge:
         across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
         # a question written in another language than the answer it asks for (``--lang``) is quoted from
         # pages in that other language: its words cannot be checked one by one
-        factor = 0.0 if detect_language(query.asked, query.language) != query.language else 0.3 if across else 1.0
+        factor = 0.0 if query.written else 0.3 if across else 1.0
         weight = {w: self.importance(w) * factor for w in held}
         missing = tuple(w for w, v in held.items() if (WORD_BAR - v) * weight[w] >= DEFICIT_BAR)
         answered = confidence >= self.bar and not missing

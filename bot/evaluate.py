@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,15 @@ from bot.text import sentences
 from bot.types import Answer
 from bot.verify import cited_numbers, written_in
 
-__all__ = ["REFUSALS", "evaluate", "percentile", "phantom_numbers", "read_questions", "repeated_sentences", "share"]
+__all__ = [
+    "evaluate",
+    "format_evaluation",
+    "percentile",
+    "phantom_numbers",
+    "rate",
+    "read_questions",
+    "repeated_sentences",
+]
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:
@@ -106,9 +114,6 @@ def repeated_sentences(answer: Answer) -> int:
     return twice
 
 
-REFUSALS = ("off-topic", "near-topic", "absent")
-
-
 def _category(item: dict[str, Any]) -> str:
     if item.get("category"):
         return str(item["category"])
@@ -147,22 +152,22 @@ def _detail(bot: Bot, item: dict[str, Any], answer: Answer, hits: Sequence[Any],
     }
 
 
-def share(rows: Sequence[dict[str, Any]], key: str) -> float | None:
-    """The share of rows whose ``key`` is true, among those where it applies; None (n/a) when none do."""
-    values = [r[key] for r in rows if r[key] is not None]
-    return round(sum(1 for v in values if v) / len(values), 3) if values else None
+def rate(values: Iterable[bool | None]) -> float | None:
+    """The share of true values among those that apply (not None); None (n/a) when none do."""
+    known = [v for v in values if v is not None]
+    return round(sum(1 for v in known if v) / len(known), 3) if known else None
 
 
 def _figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     answerable = [r for r in rows if r["answerable"]]
     return {
         "n": len(rows),
-        "answered": share([{"v": r["found"]} for r in answerable], "v"),
-        "cited_source": share([{"v": r["found"] and r["cited_source"]} for r in answerable], "v"),
-        "fact": share(answerable, "fact"),
-        "fact_in_sources": share(answerable, "fact_in_sources"),
-        "refused": share(rows, "refused"),
-        "language_match": share(rows, "language_ok"),
+        "answered": rate(r["found"] for r in answerable),
+        "cited_source": rate(r["found"] and r["cited_source"] for r in answerable),
+        "fact": rate(r["fact"] for r in answerable),
+        "fact_in_sources": rate(r["fact_in_sources"] for r in answerable),
+        "refused": rate(r["refused"] for r in rows),
+        "language_match": rate(r["language_ok"] for r in rows),
     }
 
 
@@ -179,7 +184,7 @@ def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[
     refusals = [d for d in details if not d["answerable"]]
 
     def recall(at: int) -> float | None:
-        return share([{"v": d["rank"] is not None and d["rank"] <= at} for d in answerable], "v")
+        return rate(d["rank"] is not None and d["rank"] <= at for d in answerable)
 
     mrr = sum(1 / d["rank"] for d in answerable if d["rank"]) / len(answerable) if answerable else None
     whole = _figures(details)
@@ -197,7 +202,7 @@ def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[
         "cited_source": whole["cited_source"],
         "cited_fact": whole["fact"],
         "fact_in_sources": whole["fact_in_sources"],
-        "refused_off_topic": share(refusals, "refused"),
+        "refused_off_topic": rate(d["refused"] for d in refusals),
         "language_match": whole["language_match"],
         "repeated_sentences": sum(d["repeated"] for d in details),
         "phantom_citations": sum(1 for d in details if d["phantom"]),
@@ -206,3 +211,18 @@ def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[
         "by_category": {c: _figures([d for d in details if d["category"] == c]) for c in categories},
         "details": details,
     }
+
+
+def _shown(value: object) -> str:
+    return "n/a" if value is None else str(value)
+
+
+def format_evaluation(result: dict[str, Any]) -> str:
+    """The figures for a person: one per line, then a table by category."""
+    lines = [f"{key}: {_shown(value)}" for key, value in result.items() if key not in {"by_category", "details"}]
+    columns = ["n", "answered", "cited_source", "fact", "refused", "language_match"]
+    lines.append("")
+    lines.append("category".ljust(16) + "".join(c.rjust(15) for c in columns))
+    for name, figures in result["by_category"].items():
+        lines.append(name.ljust(16) + "".join(_shown(figures[c]).rjust(15) for c in columns))
+    return "\n".join(lines)

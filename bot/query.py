@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.text import content_words, term_variants
 
-__all__ = ["KINDS", "Query", "answer_kinds", "read_query"]
-
-KINDS = ("date", "number", "list", "definition", "yes-no", "who", "where")
+__all__ = ["Query", "answer_kinds", "read_query"]
 
 _KIND_PATTERNS = {
     "date": r"wanneer|welke datum|op welke dag|sinds wanneer|tot wanneer|in welk jaar|welk jaar|vanaf wanneer"
@@ -69,6 +67,7 @@ class Query:
     words: tuple[str, ...] = ()  # content words of ``asked`` (folded, unstemmed): the key words
     kinds: frozenset[str] = field(default_factory=frozenset)
     ordinals: frozenset[str] = field(default_factory=frozenset)  # "ord2" for "tweede / deuxième / second"
+    written: str = ""  # the language the question is written in ("" when it is the answer's language)
 
     @property
     def search(self) -> str:
@@ -76,10 +75,12 @@ class Query:
         return f"{self.context} {self.asked}".strip()
 
 
-def read_query(text: str, language: str, asked: str = "", context: str = "") -> Query:
+def read_query(text: str, language: str, asked: str = "", context: str = "", written: str = "") -> Query:
+    """``language`` is the answer's; ``written`` the question's own when it differs (``--lang``)."""
     asked = asked or text
     variants = tuple(term_variants(asked))
     around = tuple(v for v in term_variants(context) if v not in variants) if context else ()
     ordinals = frozenset(t for v in variants for t in v if t.startswith("ord"))
     words = tuple(dict.fromkeys(w for w in content_words(asked) if not w.isdigit()))
-    return Query(text, language, asked, context, variants, around, words, answer_kinds(asked), ordinals)
+    written = "" if written == language else written
+    return Query(text, language, asked, context, variants, around, words, answer_kinds(asked), ordinals, written)

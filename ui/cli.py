@@ -190,7 +190,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot import Bot
-    from bot.evaluate import evaluate, read_questions
+    from bot.evaluate import evaluate, format_evaluation, read_questions
 
     questions = read_questions(args.file)
     settings = _settings(args)
@@ -201,22 +201,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.details:
         with open(args.details, "w", encoding="utf-8") as handle:
             handle.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in details)
-    _emit(args, result, _format_eval(result))
+    _emit(args, result, format_evaluation(result))
     return 0
-
-
-def _shown(value: object) -> str:
-    return "n/a" if value is None else str(value)
-
-
-def _format_eval(result: dict[str, Any]) -> str:
-    lines = [f"{key}: {_shown(value)}" for key, value in result.items() if key != "by_category"]
-    columns = ["n", "answered", "cited_source", "fact", "refused", "language_match"]
-    lines.append("")
-    lines.append("category".ljust(16) + "".join(c.rjust(15) for c in columns))
-    for name, figures in result["by_category"].items():
-        lines.append(name.ljust(16) + "".join(_shown(figures[c]).rjust(15) for c in columns))
-    return "\n".join(lines)
 
 
 def ensure_index(settings: Settings) -> None:

@@ -27,7 +27,8 @@ def signals(bot: Bot, item: dict) -> dict:
         "answerable": bool(item["expected"]),
         "category": item.get("category", ""),
         "answered": decision.answered,
-        "confidence": round(decision.confidence, 3),
+        "probability": round(decision.probability, 3),
+        "signals": decision.signals.as_dict() if decision.signals else {},
         "missing": decision.missing,
         "held": {w: [round(v, 2), round(decision.weight[w], 2)] for w, v in decision.held.items()},
         "question": text,
@@ -41,7 +42,8 @@ def main() -> None:
     parser.add_argument("file", type=Path)
     args = parser.parse_args()
     bot = Bot.load(args.index)
-    print(f"vocabulary {len(bot.index.vocabulary[0])} words, confidence bar {bot.judge.bar:.3f}")
+    judge = bot.judge
+    print(f"vocabulary {len(bot.index.vocabulary[0])} words, concept bar {judge.bar:.3f}, reference {judge.reference}")
     rows = [signals(bot, item) for item in read_questions(args.file)]
     for row in sorted(rows, key=lambda r: (r["answerable"], r["answered"])):
         print(json.dumps(row, ensure_ascii=False))

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.compose import closest_pages, extractive_answer
-from bot.decide import Decision, Judge
+from bot.decide import PROBE_QUESTIONS, Decision, Judge
 from bot.embeddings import load_models
 from bot.errors import ModelError, QuestionError
 from bot.llm import LanguageModel, answer_messages
@@ -209,19 +209,26 @@ class Bot:
     def find(self, query: Query) -> Found:
         """Retrieve, choose what to quote, and decide (before any model call: a question the documents
         do not answer never reaches the model)."""
+        hits, top, rows, picked = self._gather(query)
+        return Found(hits, top, picked, self.judge.decide(query, picked, rows, top))
+
+    def _gather(self, query: Query) -> tuple[list[Hit], list[Hit], list[int], list[Picked]]:
         hits, vectors = self.retriever.search(query.search, query.language, limit=max(8, self.settings.top_k))
         hits = self._prefer_twins(hits, query.language, vectors)
         model = self.retriever.sentence_model
         sentence_vector = vectors[self.retriever.models.index(model)] if vectors else None
         top = hits[: self.settings.top_k]
         rows = [self.retriever.row_of(h.chunk) for h in top]
-        picked = pick_units(query, top, self.index, sentence_vector, rows)
-        return Found(hits, top, picked, self.judge.decide(query, picked, rows))
+        return hits, top, rows, pick_units(query, top, self.index, sentence_vector, rows)
 
     @cached_property
     def judge(self) -> Judge:
-        """The answered/refused decision for this index (bot/decide.py), set up once."""
-        return Judge(self.index, self.retriever.sentence_model, self.settings.min_evidence)
+        """The answered/refused decision for this index (bot/decide.py), set up and calibrated once."""
+        judge = Judge(self.index, self.retriever.sentence_model, self.settings.min_evidence)
+        if self.index.chunks:
+            probes = [self._gather(read_query(text, language)) for text, language in PROBE_QUESTIONS]
+            judge.calibrate([(top, picked) for _, top, _, picked in probes])
+        return judge
 
     @property
     def threshold(self) -> float:
@@ -242,7 +249,10 @@ class Bot:
 
     def _respond(self, turn: _Turn, found: Found, stream: bool) -> Iterator[str | Answer]:
         if not found.answered:
-            refusal = closest_pages(turn.question, turn.language, found.hits, missing=found.decision.missing)
+            decision = found.decision
+            refusal = closest_pages(
+                turn.question, turn.language, found.hits, missing=decision.missing, covered=decision.covered
+            )
             yield from self._replay(refusal, stream)
         elif self.llm is None:
             yield from self._replay(self._extractive(turn, found), stream)

@@ -7,10 +7,12 @@ the documents do not hold, when it knows them, and offers the closest pages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.prompts import LANGUAGE_NAMES, phrase
 from bot.select import Picked
+from bot.text import fold
 from bot.types import Answer, Chunk, Citation, Hit
 
 __all__ = ["citation_for", "closest_pages", "extractive_answer"]
@@ -89,10 +91,22 @@ def extractive_answer(question: str, language: str, hits: Sequence[Hit], picked:
     return Answer(answer=f"{head}\n\n{body}", language=language, found=True, citations=citations, question=question)
 
 
+def _as_asked(words: Sequence[str], question: str) -> str:
+    """Key words (folded) as the question writes them, quoted: «réunion», «Vlaamse»."""
+    written = {fold(w): w for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question)}
+    return ", ".join(f"«{written.get(w, w)}»" for w in words[:3])
+
+
 def closest_pages(
-    question: str, language: str, hits: Sequence[Hit], limit: int = 3, missing: Sequence[str] = ()
+    question: str,
+    language: str,
+    hits: Sequence[Hit],
+    limit: int = 3,
+    missing: Sequence[str] = (),
+    covered: Sequence[str] = (),
 ) -> Answer:
-    """A refusal that says why, in the question's language, and offers the closest pages."""
+    """A refusal that says why, in the question's language, and offers the closest pages: what the
+    documents do cover of the question (``covered``), and the key words they do not (``missing``)."""
     seen: dict[str, Hit] = {}
     for hit in hits:
         seen.setdefault(hit.chunk.source, hit)
@@ -101,8 +115,13 @@ def closest_pages(
     citations = [
         citation_for(n, hit.chunk, _snippet([hit.chunk.text], limit=40)) for n, hit in enumerate(seen.values(), 1)
     ]
-    if missing:
-        lines = [phrase("not_covered", language, words=", ".join(f"«{w}»" for w in missing[:3]))]
+    held, lacking = _as_asked(covered, question), _as_asked(missing, question)
+    if covered and missing:
+        lines = [phrase("covered_not_this", language, covered=held, words=lacking)]
+    elif covered:
+        lines = [phrase("covered_no_answer", language, covered=held)]
+    elif missing:
+        lines = [phrase("not_covered", language, words=lacking)]
     else:
         lines = [phrase("not_found", language)]
     if citations:

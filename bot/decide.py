@@ -2,14 +2,18 @@
 
 Averaging over a question's words lets one missing concept slip through: "Welk btw-tarief geldt
 voor kantoorpapier?" shares "kantoorpapier" with a fiche that never mentions VAT. So each rare key
-word of the question must be held by the passages the answer quotes: the word itself, one of its
+word of the question is looked for in the passages the answer quotes: the word itself, one of its
 stems, a compound containing it, or a word whose vector (the sentence model, multilingual) is close
 to it — a translation ("supplier" / "leverancier") or a near synonym. Words the documents use
-everywhere ("aankoop", "overheid") cannot decide alone.
+everywhere ("aankoop", "overheid") weigh little.
 
-A second, index-wide signal guards against questions whose words are all common: how close the
-documents' vocabulary as a whole comes to the question's words (concept coverage), against a bar
-that adapts to the size of that vocabulary (off-topic probe words measure it, see :func:`threshold`).
+No single signal separates answerable questions from the rest, so the decision weighs several
+(:class:`Signals`) in a logistic model: the key words held (the two weakest, weighted by rarity),
+how close the documents' vocabulary as a whole comes to the question's words (against a bar that
+adapts to the size of that vocabulary, see :func:`threshold`), and how well the best passage and the
+best unit match the question, each measured against the level that off-topic probe questions reach
+in the same index. The coefficients were fitted on the development guide's tune questions
+(``bench/fit_decision.py``) and are measured on its held-out questions (bench/README.md).
 """
 
 from __future__ import annotations
@@ -26,13 +30,20 @@ from bot.query import Query
 from bot.retrieve import LoadedIndex
 from bot.select import Picked, coverage, idf
 from bot.text import LANGUAGES, term_variants, terms
+from bot.types import Hit
 
 __all__ = [
+    "ANSWER_BAR",
     "BASELINE_REFERENCE",
+    "COEFFICIENTS",
+    "PROBE_QUESTIONS",
     "THRESHOLD_REFERENCE",
     "WORD_BAR",
     "Decision",
     "Judge",
+    "Reference",
+    "Signals",
+    "probability",
     "threshold",
 ]
 
@@ -59,14 +70,92 @@ FRAME_WORDS = frozenset(
 )  # the last line names the kind of answer wanted (a figure, a date), which the choice of unit sees to
 
 
+@dataclass(frozen=True)
+class Signals:
+    """What the decision weighs for one question (the module's docstring tells why)."""
+
+    concepts: float  # index-wide concept coverage, with the best unit's score and lexical coverage, minus the bar
+    deficit: float  # the largest (WORD_BAR - held) x importance over the key words
+    second: float  # the second largest
+    across: float  # 1 when every quoted passage is in another language than the answer
+    unit: float  # the best unit's score, minus the level off-topic probe questions reach
+    passage: float  # the best passage's similarity to the question (sentence model), minus the probes' level
+    weakest: float  # how well the least held important key word is held (1 when no word is important)
+    unheld: float  # how many important key words are held less than WORD_BAR
+    # across languages, word vectors hold translations less surely: the passage's similarity and the
+    # weakest word then weigh differently (``across`` times each)
+    across_passage: float
+    across_weakest: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: round(float(getattr(self, name)), 4) for name in COEFFICIENTS}
+
+
+# The logistic model over the signals, fitted on the development guide's tune questions by
+# bench/fit_decision.py (which prints these lines); an answer needs a probability of ANSWER_BAR.
+COEFFICIENTS = {
+    "concepts": 16.325,
+    "deficit": 1.464,
+    "second": -15.443,
+    "across": -0.903,
+    "unit": 2.387,
+    "passage": 4.300,
+    "weakest": 2.778,
+    "unheld": 0.526,
+    "across_passage": 6.138,
+    "across_weakest": 2.692,
+}
+INTERCEPT = -8.031
+ANSWER_BAR = 0.5
+# Across languages a key word's deficit counts this much (translations are matched less surely).
+ACROSS_FACTOR = 0.3
+# A key word named in a refusal as one the documents do cover: held as written, and at least this important.
+COVERED = 0.3
+# A key word "important" for ``weakest`` and ``unheld``: at least this importance (0 to 1).
+IMPORTANT = 0.5
+
+
+def probability(signals: Signals) -> float:
+    """How likely the documents answer the question, by the fitted logistic model."""
+    z = INTERCEPT + sum(weight * getattr(signals, name) for name, weight in COEFFICIENTS.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 @dataclass
 class Decision:
     answered: bool
     confidence: float  # index-wide concept coverage with the best unit's score and lexical coverage
-    bar: float  # what ``confidence`` must reach in this index
+    bar: float  # what ``confidence`` is measured against in this index
     held: dict[str, float] = field(default_factory=dict)  # key word -> how well the quoted passages hold it
     weight: dict[str, float] = field(default_factory=dict)  # key word -> importance, 0 (everyday word) to 1
-    missing: tuple[str, ...] = ()  # rare key words the quoted passages do not hold
+    missing: tuple[str, ...] = ()  # rare key words the quoted passages do not hold (named in a refusal)
+    covered: tuple[str, ...] = ()  # key words the quoted passages hold as written (a refusal names them too)
+    probability: float = 0.0  # of the logistic model; answered when at least the Judge's ``answer_bar``
+    signals: Signals | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The level off-topic probe questions reach in one index: the best unit's score and the best
+    passage's similarity. A larger index brings every question closer to something in it."""
+
+    unit: float = 0.75
+    passage: float = 0.25
+
+
+# Questions no procurement document answers, in the three languages, asked once per loaded index
+# to measure its :class:`Reference`.
+PROBE_QUESTIONS = (
+    ("Hoe repareer ik een lekke fietsband?", "nl"),
+    ("Welke planeet staat het dichtst bij de zon?", "nl"),
+    ("Wie schilderde de Nachtwacht?", "nl"),
+    ("Comment faire pousser des tomates sur un balcon ?", "fr"),
+    ("Quelle est la capitale du Canada ?", "fr"),
+    ("Combien de cordes a un violon ?", "fr"),
+    ("How do I teach a puppy to sit?", "en"),
+    ("What is the tallest mountain in Africa?", "en"),
+    ("Which instrument did Django Reinhardt play?", "en"),
+)
 
 
 # Everyday words that no procurement document uses, in the three languages: how close the documents'
@@ -124,18 +213,32 @@ def _compound_rest(word: str, passage_words: set[str] | frozenset[str]) -> str:
     return best
 
 
+def _phrases(word: str, words: Sequence[str]) -> list[str]:
+    """``word`` with the content word before and after it in the question ("vetements travail")."""
+    if word not in words:
+        return []
+    i = words.index(word)
+    before = words[i - 1] if i else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return [f"{a} {b}" for a, b in ((before, word), (word, after)) if a and b]
+
+
 class Judge:
     """The answered/refused decision for one loaded index; word vectors are looked up once."""
 
-    def __init__(self, index: LoadedIndex, model: NamedEmbeddings, margin: float = 0.0) -> None:
+    def __init__(
+        self, index: LoadedIndex, model: NamedEmbeddings, margin: float = 0.0, reference: Reference | None = None
+    ) -> None:
         self.index = index
         self.model = model
+        self.reference = reference or Reference()
+        self.answer_bar = min(0.99, max(0.01, ANSWER_BAR + margin))
         self._vectors: dict[str, np.ndarray] = {}
         n = max(len(index.chunks), 1)
         # rarity runs from a word in a quarter of the passages (0) to one in a few of them (1)
         self._common = math.log1p((n - 0.25 * n + 0.5) / (0.25 * n + 0.5))
         self._rare = math.log1p((n - min(3, n) + 0.5) / (min(3, n) + 0.5))
-        self.bar = threshold(self.baseline()) + margin
+        self.bar = threshold(self.baseline())
         for language in LANGUAGES:  # wordfreq reads its word lists on first use: now, not in the first answer
             zipf_frequency("gids", language)
 
@@ -216,28 +319,65 @@ class Judge:
                 else:
                     rests[word] = rest
         todo = [w for w in words if w not in out]
-        if todo:
-            vectors = self.vectors(todo + list(rests.values()))
+        if todo and len(known):
+            # a word with its neighbour in the question: "vêtements de travail" is one Dutch word, "werkkledij"
+            # (never with a neighbour the passages hold: "cautionnement green" is close to "green" alone)
+            unheld = [w for w in query.words if w not in out]
+            phrases = {w: _phrases(w, unheld) for w in todo}
+            vectors = self.vectors(todo + list(rests.values()) + [p for ps in phrases.values() for p in ps])
             for word in todo:
-                probe = vectors[rests.get(word, word)]
-                out[word] = float(np.max(matrix[known] @ probe)) if len(known) else 0.0
+                probes = [vectors[rests.get(word, word)], *(vectors[p] for p in phrases[word])]
+                out[word] = float(np.max(matrix[known] @ np.stack(probes).T))
+        else:
+            out.update(dict.fromkeys(todo, 0.0))
         return out
 
-    def decide(self, query: Query, picked: Sequence[Picked], rows: Sequence[int]) -> Decision:
-        """Answer when the quoted passages hold every rare key word and the question is on the documents' topic."""
-        if not picked:
-            return Decision(False, 0.0, self.bar)
+    def calibrate(self, probes: Sequence[tuple[Sequence[Hit], Sequence[Picked]]]) -> None:
+        """Set the :class:`Reference` from what the probe questions found (their hits and picked units)."""
+        units = [picked[0].score for _, picked in probes if picked]
+        passages = [hits[0].similarity.get(self.model.name, 0.0) for hits, _ in probes if hits]
+        if units and passages:
+            self.reference = Reference(float(np.mean(units)), float(np.mean(passages)))
+
+    def signals(self, query: Query, picked: Sequence[Picked], rows: Sequence[int], hits: Sequence[Hit]) -> Decision:
+        """The signals and what the key words have (the ``answered`` and ``probability`` fields still unset)."""
         quoted = [rows[p.hit_index] for p in picked]
         lexical = coverage(query.variants, [self.index.passage_terms(r) for r in rows[:3]], self.index)
         confidence = self.concepts(query) + 0.1 * min(picked[0].score, 1.5) + 0.1 * lexical
         held = self.held(query, quoted)
-        # word vectors match a word with its translation less surely than with itself: across languages
-        # a missing word counts for less
-        across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
         # a question written in another language than the answer it asks for (``--lang``) is quoted from
         # pages in that other language: its words cannot be checked one by one
-        factor = 0.0 if query.written else 0.3 if across else 1.0
-        weight = {w: self.importance(w) * factor for w in held}
-        missing = tuple(w for w, v in held.items() if (WORD_BAR - v) * weight[w] >= DEFICIT_BAR)
-        answered = confidence >= self.bar and not missing
-        return Decision(answered, confidence, self.bar, held, weight, missing)
+        weight = {w: 0.0 if query.written else self.importance(w) for w in held}
+        across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
+        # word vectors match a word with its translation less surely than with itself: across languages
+        # a word far from every quoted word counts for less
+        factor = ACROSS_FACTOR if across else 1.0
+        deficits = sorted(((WORD_BAR - v) * weight[w] * factor for w, v in held.items()), reverse=True) + [0, 0]
+        important = [v for w, v in held.items() if weight[w] >= IMPORTANT]
+        passage = (hits[0].similarity.get(self.model.name, 0.0) if hits else 0.0) - self.reference.passage
+        weakest = min(important, default=1.0)
+        signals = Signals(
+            concepts=confidence - self.bar,
+            deficit=deficits[0],
+            second=deficits[1],
+            across=float(across),
+            unit=picked[0].score - self.reference.unit,
+            passage=passage,
+            weakest=weakest,
+            unheld=float(sum(v < WORD_BAR for v in important)),
+            across_passage=float(across) * passage,
+            across_weakest=float(across) * weakest,
+        )
+        missing = tuple(w for w, v in held.items() if (WORD_BAR - v) * weight[w] * factor >= DEFICIT_BAR)
+        covered = tuple(w for w, v in held.items() if v >= 1.0 and weight[w] >= COVERED)
+        return Decision(False, confidence, self.bar, held, weight, missing, covered, signals=signals)
+
+    def decide(self, query: Query, picked: Sequence[Picked], rows: Sequence[int], hits: Sequence[Hit]) -> Decision:
+        """Answer when the signals make it likely enough that the quoted passages answer the question."""
+        if not picked:
+            return Decision(False, 0.0, self.bar)
+        decision = self.signals(query, picked, rows, hits)
+        assert decision.signals is not None
+        decision.probability = probability(decision.signals)
+        decision.answered = decision.probability >= self.answer_bar
+        return decision

@@ -37,6 +37,21 @@ PHRASES: dict[str, dict[str, str]] = {
         "fr": "Les documents indexés ne disent rien de {words} ; je ne peux donc pas répondre de façon fiable.",
         "en": "The indexed documents say nothing about {words}, so I cannot give a reliable answer.",
     },
+    "covered_not_this": {
+        "nl": "De geïndexeerde documenten gaan wel over {covered}, maar niet over {words}; ik kan er dus geen "
+        "betrouwbaar antwoord op geven.",
+        "fr": "Les documents indexés parlent bien de {covered}, mais pas de {words} ; je ne peux donc pas répondre "
+        "de façon fiable.",
+        "en": "The indexed documents cover {covered}, but not {words}, so I cannot give a reliable answer.",
+    },
+    "covered_no_answer": {
+        "nl": "De geïndexeerde documenten gaan wel over {covered}, maar het antwoord op deze vraag staat er niet in; "
+        "ik kan er dus geen betrouwbaar antwoord op geven.",
+        "fr": "Les documents indexés parlent bien de {covered}, mais la réponse à cette question n'y figure pas ; "
+        "je ne peux donc pas répondre de façon fiable.",
+        "en": "The indexed documents cover {covered}, but not the answer to this question, so I cannot give a "
+        "reliable answer.",
+    },
     "closest": {
         "nl": "Deze pagina's komen het dichtst in de buurt:",
         "fr": "Les pages les plus proches :",

@@ -35,7 +35,7 @@ from bot.types import Chunk, Hit
 
 __all__ = ["BM25", "LoadedIndex", "Retriever", "load_index"]
 
-RRF_K = 60
+RRF_K = 10
 CANDIDATES = 50
 
 

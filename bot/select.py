@@ -37,6 +37,7 @@ NUMBER = re.compile(
     r"|million|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b",
     re.I,
 )
+_FIGURE = re.compile(r"\d[\d.,/-]*\d|\d")
 _DEFINES = re.compile(r"\b(?:is een|zijn|betekent|verwijst naar|est une?|désigne|signifie|is an?|means|refers to)\b")
 _ORGANISATION = re.compile(
     r"\b[A-Z]{2,}\b|\b(?:dienst|agentschap|instituut|commissie|werkgroep|federale|service|institut|commission"
@@ -44,6 +45,11 @@ _ORGANISATION = re.compile(
     re.I,
 )
 _WHERE = re.compile(r"https?://|www\.|\.be\b|\b(?:website|site|webpagina|page web|platform|plateforme)\b", re.I)
+
+
+# The share of a unit's lexical score that its context (the unit before it) may earn: "Ze is van
+# toepassing sinds 30 juni 2017." answers a question that names the law of the sentence before.
+CONTEXT_SHARE = 0.35
 
 
 @dataclass
@@ -71,9 +77,18 @@ def coverage(wanted: Sequence[frozenset[str]], passages: Sequence[Set[str]], ind
     return found / sum(weights) if sum(weights) else 0.0
 
 
-def _fit(unit: Sentence, kinds: Set[str]) -> float:
+def _unasked(text: str, asked: str) -> str:
+    """``text`` without the dates and figures the question itself names: "Sinds wanneer geldt de wet
+    van 17 juni 2016?" is not answered by a sentence whose only date is the law's own."""
+    for pattern in (DATE, _FIGURE):
+        for found in {m.group() for m in pattern.finditer(asked)}:
+            text = text.replace(found, " ")
+    return text
+
+
+def _fit(unit: Sentence, kinds: Set[str], asked: str = "") -> float:
     """How well the unit's shape fits the kind of answer wanted."""
-    text = unit.text
+    text = _unasked(unit.text, asked) if kinds & {"date", "number"} else unit.text
     score = 0.0
     if "date" in kinds:
         score += 0.3 if DATE.search(text) else 0.12 if _YEAR.search(text) else -0.15
@@ -140,16 +155,21 @@ def pick_units(
         if hits[h].chunk.language == query.language:
             prior += 0.04
         listed = index.sentences(row)
+        before: frozenset[str] = frozenset()  # the terms of the unit before: what a sentence goes on about
         for position, unit in enumerate(listed):
+            previous, before = before, unit.terms
             if unit.kind not in QUOTABLE or (len(unit.text.split()) < 4 and unit.kind not in {"list", "table"}):
                 continue
-            lexical = coverage(query.variants, [unit.terms], index)
+            lexical = CONTEXT_SHARE * coverage(query.variants, [unit.terms | previous], index) + (
+                1 - CONTEXT_SHARE
+            ) * coverage(query.variants, [unit.terms], index)
             dense = (
                 float(np.dot(unit.vector, query_vector))
                 if unit.vector is not None and query_vector is not None
                 else 0.0
             )
-            score = dense + 0.6 * lexical + _fit(unit, query.kinds) + prior + _ordinal(query.ordinals, unit.terms)
+            shape = _fit(unit, query.kinds, query.asked) + _ordinal(query.ordinals, unit.terms)
+            score = dense + 0.6 * lexical + shape + prior
             after = next((u.text for u in listed[position + 1 :] if u.kind in QUOTABLE), "")
             scored.append(Picked(unit.text, h, position, score, unit.kind, after))
     scored.sort(key=lambda p: -p.score)

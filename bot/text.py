@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache
 
+from bot.glossary import translations
+
 __all__ = [
     "LANGUAGES",
     "STOPWORDS",
@@ -98,7 +100,8 @@ def term_variants(text: str, languages: Sequence[str] = LANGUAGES) -> list[froze
     """Each searchable word of ``text`` as the set of its stems in ``languages``.
 
     A question and a page can differ in language: the French stemmer makes "bui" of "Buyer" where
-    the Dutch one keeps "buyer". A word matches a page when any of its stems does.
+    the Dutch one keeps "buyer". A word matches a page when any of its stems does, or a stem of one
+    of its translations in the glossary (bot/glossary.py): "fournisseur" finds "leverancier".
     """
     kept = [w for w in words(text) if w not in _ALL_STOP and (len(w) > 1 or w.isdigit())]
     if not kept:
@@ -107,9 +110,16 @@ def term_variants(text: str, languages: Sequence[str] = LANGUAGES) -> list[froze
     out: dict[frozenset[str], None] = {}
     for i, word in enumerate(kept):
         variants = frozenset(_ORDINALS.get(word, column[i]) for column in stems if column[i])
+        if translated := translations(word):
+            variants |= _translated_stems(translated, tuple(languages))
         if variants:
             out.setdefault(variants, None)
     return list(out)
+
+
+@cache
+def _translated_stems(forms: tuple[str, ...], languages: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(s for lang in languages for s in _stemmer(lang).stemWords(list(forms)) if s)
 
 
 _ORDINALS = {

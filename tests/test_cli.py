@@ -140,7 +140,7 @@ def test_ask_on_a_fresh_clone_builds_the_default_index(tmp_path):
     """Guards against `gidsbot ask` failing before anyone ran `gidsbot ingest` (the default index only)."""
     env = {k: v for k, v in os.environ.items() if k != "GIDSBOT_INDEX"}
     done = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "ask", "Wanneer vond de tweede BMS plaats?", "--json"],
+        [sys.executable, "-m", "ui.cli", "ask", "Wanneer werd de eerste Buyer Meets Supplier gehouden?", "--json"],
         capture_output=True,
         text=True,
         timeout=300,

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.slow
 FLOORS = {
     "answered": 0.85,
     "cited_source": 0.75,
-    "cited_fact": 0.57,
-    "refused_off_topic": 0.45,
+    "cited_fact": 0.62,
+    "refused_off_topic": 0.85,
     "language_match": 0.99,
 }
 

@@ -1,0 +1,57 @@
+"""The answered/refused decision: a logistic model over signals measured against probe questions."""
+
+import dataclasses
+
+import pytest
+
+from bot.decide import ANSWER_BAR, COEFFICIENTS, PROBE_QUESTIONS, Reference, Signals, probability
+from bot.query import read_query
+
+
+def _signals(**changes: float) -> Signals:
+    plain = dict.fromkeys(COEFFICIENTS, 0.0) | {"weakest": 1.0}
+    return Signals(**(plain | changes))
+
+
+def test_probability_follows_the_fitted_signs():
+    """Guards against a refit that turns the decision upside down: concept coverage, the passage's and
+    the unit's closeness raise the probability; a key word the passages do not hold lowers it."""
+    base = probability(_signals())
+    assert probability(_signals(concepts=0.2)) > base
+    assert probability(_signals(passage=0.2)) > base and probability(_signals(unit=0.3)) > base
+    assert probability(_signals(deficit=0.3, second=0.3)) < base
+    assert 0.0 < ANSWER_BAR < 1.0 and set(COEFFICIENTS) == {f.name for f in dataclasses.fields(Signals)}
+
+
+@pytest.mark.slow
+def test_probes_set_the_off_topic_level_of_the_index(real_bot):
+    """Guards against a decision that reads raw similarities: what an off-topic question reaches
+    depends on the index's size and the model, so passage and unit are measured against the probes."""
+    judge = real_bot.judge
+    assert judge.reference != Reference() and len(PROBE_QUESTIONS) >= 6
+    off = real_bot.find(read_query("Hoe kweek ik tomaten op een balkon?", "nl")).decision
+    on = real_bot.find(read_query("Wanneer werd de eerste Buyer Meets Supplier gehouden?", "nl")).decision
+    assert off.signals is not None and on.signals is not None
+    assert on.signals.passage > off.signals.passage and on.signals.unit > off.signals.unit
+    assert on.answered and on.probability >= judge.answer_bar > off.probability and not off.answered
+
+
+@pytest.mark.slow
+def test_a_missing_key_concept_refuses_despite_matching_names(real_bot):
+    """Guards against averaging over the question's words: the Green Deal is well covered, a VAT
+    rate for it is not, and the refusal names what is missing."""
+    answer = real_bot.ask("Welk btw-tarief geldt voor de Green Deal Circulair Aankopen?")
+    assert not answer.found
+
+
+def test_a_refusal_names_what_the_documents_cover_and_what_they_do_not():
+    """Guards against a bare "not in the documents" when the guide does speak of the subject: the
+    buyer should read that it covers «Vlaamse» procurement but not «btw», in the words they typed."""
+    from bot.compose import closest_pages
+
+    answer = closest_pages(
+        "Welk btw-tarief geldt voor Vlaamse aankopen?", "nl", [], covered=["vlaamse"], missing=["btw"]
+    )
+    assert "«Vlaamse»" in answer.answer and "«btw»" in answer.answer and not answer.found
+    french = closest_pages("Quel taux pour la réunion ?", "fr", [], covered=["reunion"])
+    assert "«réunion»" in french.answer and "ne peux donc pas" in french.answer

@@ -49,7 +49,7 @@ def _pdf_pages(text: str) -> list[list[str]]:
     # the PDF maker writes WinAnsi text (Helvetica): what it cannot hold is spelled out or replaced
     text = text.replace("≤", "<=").replace("≥", ">=").replace("→", "->")
     text = text.encode("cp1252", "replace").decode("cp1252")
-    pages = [page.strip("\n").split("\n") for page in text.split("\n\\f\n")]
+    pages = [page.strip("\n").split("\n") for page in text.split("\f")]
     return [page for page in pages if any(line.strip() for line in page)]
 
 
@@ -104,7 +104,7 @@ def serve(folder: Path) -> Iterator[str]:
 
 
 def _fingerprint() -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(Path(__file__).read_bytes())  # how the site is built counts too
     for path in sorted((GUIDE / "site").rglob("*")) + sorted((GUIDE / "pdf").rglob("*")):
         if path.is_file():
             digest.update(path.as_posix().encode() + path.read_bytes())

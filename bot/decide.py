@@ -94,18 +94,18 @@ class Signals:
 # The logistic model over the signals, fitted on the development guide's tune questions by
 # bench/fit_decision.py (which prints these lines); an answer needs a probability of ANSWER_BAR.
 COEFFICIENTS = {
-    "concepts": 16.325,
-    "deficit": 1.464,
-    "second": -15.443,
-    "across": -0.903,
-    "unit": 2.387,
-    "passage": 4.300,
-    "weakest": 2.778,
-    "unheld": 0.526,
-    "across_passage": 6.138,
-    "across_weakest": 2.692,
+    "concepts": 16.701,
+    "deficit": 1.203,
+    "second": -15.467,
+    "across": -0.869,
+    "unit": 2.422,
+    "passage": 4.032,
+    "weakest": 2.198,
+    "unheld": 0.456,
+    "across_passage": 5.646,
+    "across_weakest": 2.871,
 }
-INTERCEPT = -8.031
+INTERCEPT = -7.589
 ANSWER_BAR = 0.5
 # Across languages a key word's deficit counts this much (translations are matched less surely).
 ACROSS_FACTOR = 0.3

@@ -41,7 +41,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("top_k", 5, "How many passages an answer may cite."),
     Setting("bm25_weight", 0.5, "Weight of the BM25 ranking in the reciprocal-rank fusion (dense models weigh 1)."),
     Setting("sentence_weight", 0.5, "Weight, in the fusion, of the ranking of passages by their best sentence."),
-    Setting("min_evidence", 0.0, "Extra margin on the answered/refused decision; raise it to refuse more often."),
+    Setting(
+        "min_evidence",
+        0.0,
+        "Added to the probability an answer needs (0.5); raise it (up to 0.4) to refuse more often.",
+    ),
     Setting("keep_versions", 5, "How many published index versions to keep for rollback."),
     Setting("llm_base_url", "", "OpenAI-compatible endpoint of a language model; empty means extractive answers."),
     Setting("llm_model", "", "Model name to ask at that endpoint."),

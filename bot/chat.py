@@ -24,6 +24,7 @@ from bot.llm import LanguageModel, answer_messages
 from bot.prompts import phrase
 from bot.query import Query, read_query
 from bot.retrieve import LoadedIndex, Retriever, check_models, load_index
+from bot.retriever import GuideRetriever
 from bot.select import Picked, pick_units
 from bot.settings import Settings, load_settings
 from bot.text import LANGUAGES, content_words, detect_language
@@ -205,6 +206,19 @@ class Bot:
 
     def _empty(self, turn: _Turn) -> Answer:
         return Answer(phrase("empty_index", turn.language), turn.language, False, [], turn.question, self.version)
+
+    def search(self, question: str, k: int = 5, language: str = "") -> list[Hit]:
+        """The ``k`` passages that best match ``question``, best first (no answer, no decision)."""
+        text = clean_question(question)
+        query = read_query(text, language or detect_language(text))
+        if not self.index.chunks:
+            return []
+        hits, vectors = self.retriever.search(query.search, query.language, limit=max(k, 1))
+        return self._prefer_twins(hits, query.language, vectors)[:k]
+
+    def as_retriever(self, k: int = 5, language: str = "") -> GuideRetriever:
+        """This bot's search as a LangChain retriever (bot/retriever.py), for use in any LangChain chain."""
+        return GuideRetriever(bot=self, k=k, language=language)
 
     def find(self, query: Query) -> Found:
         """Retrieve, choose what to quote, and decide (before any model call: a question the documents

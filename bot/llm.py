@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from bot.errors import ModelError
@@ -22,8 +23,6 @@ from bot.prompts import LANGUAGE_NAMES, STANDALONE_PROMPT, SYSTEM_PROMPT
 from bot.types import Chunk, Hit
 
 if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
     from bot.settings import Settings
 
 __all__ = [
@@ -52,12 +51,14 @@ _BRACKETED_NUMBER = re.compile(r"\[(\d{1,4})\]")
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:
-    """LangChain's OpenAI-compatible chat model, from the llm_* settings."""
-    from langchain_openai import ChatOpenAI  # imported here: only a configured model pays for it
+    """LangChain's chat model for an OpenAI-compatible server (vLLM, Ollama, llama.cpp), from the llm_*
+    settings, through LangChain's provider-neutral ``init_chat_model``."""
+    from langchain.chat_models import init_chat_model  # imported here: only a configured model pays for it
     from pydantic import SecretStr
 
-    return ChatOpenAI(
-        model=settings.llm_model,
+    model = init_chat_model(
+        settings.llm_model,
+        model_provider="openai",
         base_url=settings.llm_base_url,
         # local servers (vLLM, Ollama) need no key, but the client insists on one
         api_key=SecretStr(settings.llm_api_key or "none"),
@@ -65,6 +66,8 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         max_retries=MAX_RETRIES,
         temperature=0,
     )
+    assert isinstance(model, BaseChatModel)  # a named model, not a configurable one
+    return model
 
 
 def neutralise(text: str) -> str:

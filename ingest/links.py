@@ -11,13 +11,14 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-import lxml.html
+from bs4 import BeautifulSoup, SoupStrainer, Tag
 from lxml import etree
 
 __all__ = ["PageLinks", "Sitemap", "page_links", "parse_sitemap"]
 
 log = logging.getLogger("gidsbot.crawl")
 
+_LINK_TAGS = SoupStrainer(["a", "area", "base", "link", "meta"])
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
 
 
@@ -37,29 +38,46 @@ class Sitemap:
 
 
 def page_links(html: bytes, url: str) -> PageLinks:
-    """Links of an HTML page, resolved against its ``<base href>`` or ``url``."""
+    """Links of an HTML page, resolved against its ``<base href>`` or ``url``.
+
+    BeautifulSoup (with the lxml parser) reads only the tags that carry links or robots directives
+    (a SoupStrainer), so a page costs a fraction of a full parse.
+    """
     try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+        soup = BeautifulSoup(html, "lxml", parse_only=_LINK_TAGS)
+    except (ValueError, TypeError, AssertionError):
         return PageLinks()
-    base = urljoin(url, _first(root.xpath("//base/@href")) or url)
+    base_tag = soup.find("base", href=True)
+    base = urljoin(url, _attribute(base_tag, "href") or url) if base_tag else url
     found = PageLinks()
-    found.links = [urljoin(base, h) for h in root.xpath("//a/@href | //area/@href") if _worth(h)]
-    for link in root.xpath("//link[@href and @rel]"):
-        rel = link.get("rel", "").lower().split()
-        href = urljoin(base, link.get("href", ""))
-        if "canonical" in rel and not found.canonical:
-            found.canonical = href
-        elif "alternate" in rel and link.get("hreflang"):
-            found.alternates[link.get("hreflang").strip().lower()] = href
-            found.links.append(href)
-        elif "next" in rel or "prev" in rel:
-            found.links.append(href)
-    robots = " ".join(root.xpath("//meta[translate(@name,'ROBTS','robts')='robots']/@content")).lower()
-    directives = {d.strip() for d in robots.split(",")}
-    found.nofollow = "nofollow" in directives or "none" in directives
-    found.noindex = "noindex" in directives or "none" in directives
+    for tag in soup.find_all(["a", "area", "link", "meta"]):
+        if tag.name in {"a", "area"}:
+            href = _attribute(tag, "href")
+            if _worth(href):
+                found.links.append(urljoin(base, href))
+        elif tag.name == "link" and (href := _attribute(tag, "href")):
+            rel = _attribute(tag, "rel").lower().split()
+            target = urljoin(base, href)
+            if "canonical" in rel and not found.canonical:
+                found.canonical = target
+            elif "alternate" in rel and (hreflang := _attribute(tag, "hreflang").strip().lower()):
+                found.alternates[hreflang] = target
+                found.links.append(target)
+            elif "next" in rel or "prev" in rel:
+                found.links.append(target)
+        elif tag.name == "meta" and _attribute(tag, "name").strip().lower() == "robots":
+            directives = {d.strip() for d in _attribute(tag, "content").lower().split(",")}
+            found.nofollow |= "nofollow" in directives or "none" in directives
+            found.noindex |= "noindex" in directives or "none" in directives
     return found
+
+
+def _attribute(tag: object, name: str) -> str:
+    """One attribute of a tag as text (BeautifulSoup gives multi-valued ones, like rel, as a list)."""
+    value = tag.get(name) if isinstance(tag, Tag) else None
+    if isinstance(value, list):
+        return " ".join(value)
+    return value or ""
 
 
 def parse_sitemap(data: bytes) -> Sitemap:
@@ -80,10 +98,6 @@ def parse_sitemap(data: bytes) -> Sitemap:
     if not is_index:
         locs += root.xpath("//*[local-name()='url']/*[local-name()='link'][@rel='alternate']/@href")
     return Sitemap(is_index, [loc for loc in locs if loc])
-
-
-def _first(values: list[str]) -> str:
-    return values[0].strip() if values else ""
 
 
 def _worth(href: str) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -95,6 +97,17 @@ class LoadedIndex:
     bm25: BM25
     alternates: dict[str, dict[str, str]]  # source -> {language: twin URL}
     terms: list[frozenset[str]] = field(default_factory=list)  # per chunk row
+    # One read-only connection for the index's lifetime: it keeps the version readable even after a
+    # later ingest prunes its folder (the open file outlives its name), so a session never breaks mid-use.
+    db: sqlite3.Connection | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def read(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """Rows of a query on this version's database (thread-safe)."""
+        with self._lock:
+            if self.db is None:
+                self.db = open_db(self.files.db)
+            return self.db.execute(sql, tuple(parameters)).fetchall()
 
     @property
     def version(self) -> str:
@@ -116,10 +129,7 @@ class LoadedIndex:
 
     @functools.lru_cache(maxsize=8192)  # noqa: B019 - one index per process, kept for its lifetime
     def _sentences(self, row: int) -> list[Sentence]:
-        with open_db(self.files.db) as db:
-            found = db.execute(
-                "SELECT text, vector, kind FROM sentences WHERE chunk_row = ? ORDER BY idx", (row,)
-            ).fetchall()
+        found = self.read("SELECT text, vector, kind FROM sentences WHERE chunk_row = ? ORDER BY idx", (row,))
         chunk = self.chunks[row]
         expansions = abbreviations(chunk.text)
         out = []
@@ -133,8 +143,7 @@ class LoadedIndex:
     @cached_property
     def sentence_matrix(self) -> tuple[np.ndarray, np.ndarray]:
         """Every sentence vector (sentence model) and the row of the chunk it belongs to."""
-        with open_db(self.files.db) as db:
-            found = db.execute("SELECT chunk_row, vector FROM sentences WHERE vector IS NOT NULL").fetchall()
+        found = self.read("SELECT chunk_row, vector FROM sentences WHERE vector IS NOT NULL")
         if not found:
             return np.zeros(0, np.int64), np.zeros((0, 1), np.float32)
         rows = np.array([r["chunk_row"] for r in found], np.int64)
@@ -160,16 +169,14 @@ class LoadedIndex:
     @cached_property
     def vocabulary(self) -> tuple[dict[str, int], np.ndarray]:
         """Content words of the passages and their vectors (sentence model), for concept coverage."""
-        with open_db(self.files.db) as db:
-            rows = db.execute("SELECT word, vector FROM vocabulary ORDER BY word").fetchall()
+        rows = self.read("SELECT word, vector FROM vocabulary ORDER BY word")
         if not rows:
             return {}, np.zeros((0, 1), np.float32)
         words = {r["word"]: i for i, r in enumerate(rows)}
         return words, np.vstack([np.frombuffer(r["vector"], np.float32) for r in rows])
 
     def documents(self) -> list[dict[str, object]]:
-        with open_db(self.files.db) as db:
-            return [dict(r) for r in db.execute("SELECT source, title, url, language, modified, root FROM documents")]
+        return [dict(r) for r in self.read("SELECT source, title, url, language, modified, root FROM documents")]
 
 
 def load_index(root: object, version: str = "") -> LoadedIndex:
@@ -177,18 +184,18 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
 
     files = resolve_version(Path(str(root)), version)
     manifest = read_manifest(files)
-    with open_db(files.db) as db:
-        rows = db.execute("SELECT * FROM chunks ORDER BY row").fetchall()
-        alternates = {
-            r["source"]: json.loads(r["alternates"] or "{}")
-            for r in db.execute("SELECT source, alternates FROM documents")
-        }
+    db = open_db(files.db)
+    rows = db.execute("SELECT * FROM chunks ORDER BY row").fetchall()
+    alternates = {
+        r["source"]: json.loads(r["alternates"] or "{}") for r in db.execute("SELECT source, alternates FROM documents")
+    }
     chunks = [chunk_from_row(r) for r in rows]
     dense = [faiss.read_index(str(files.dir / m["file"])) for m in manifest.models]
     term_lists = [(r["terms"] or "").split() for r in rows]
     bm25 = BM25(term_lists)
-    index = LoadedIndex(files, manifest, chunks, dense, bm25, alternates, [frozenset(t) for t in term_lists])
-    index.vectors, index.vocabulary, index.sentence_matrix  # noqa: B018 - read now, not during the first question
+    index = LoadedIndex(files, manifest, chunks, dense, bm25, alternates, [frozenset(t) for t in term_lists], db)
+    # read now, not during the first question (nor after a later ingest has pruned this version's folder)
+    index.vectors, index.vocabulary, index.sentence_matrix, index.report  # noqa: B018
     return index
 
 

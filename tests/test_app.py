@@ -281,6 +281,22 @@ def test_a_removed_session_version_falls_back_to_the_current_one(monkeypatch, tm
     assert any(list_versions(root)[-1] in c.value for c in app.caption)
 
 
+def test_a_session_whose_version_a_later_ingest_prunes_moves_on_with_a_notice(monkeypatch, tmp_path, feedback_db):
+    """Guards against the workshop traceback: the session's bot is cached, the nightly ingest with
+    GIDSBOT_KEEP_VERSIONS=1 deletes its version's folder, and the next question must still answer."""
+    root = tmp_path / "index"
+    settings = load_settings(environ={}, index=root, embeddings="hashing", keep_versions=1)
+    run_ingest(settings, show_progress=False)
+    old = list_versions(root)[-1]
+    app = _ask(_app(monkeypatch, root), BMS)
+    run_ingest(settings, rebuild=True, show_progress=False)
+    assert old not in list_versions(root)
+    _ask(app, OFF_TOPIC)
+    assert not app.exception
+    assert "index version is gone" in app.warning[0].value
+    assert any(list_versions(root)[-1] in c.value for c in app.caption)
+
+
 def test_style_files_hold_no_angle_brackets():
     """Regression guard: st.html's sanitizer silently drops a whole style whose text holds `<` (even a comment)."""
     for css in (Path(APP).parent / "style.css", Path(APP).parent / "workshop.css"):

@@ -85,3 +85,19 @@ def test_refusal_bar_rises_with_the_off_topic_baseline():
     assert threshold(BASELINE_REFERENCE) == pytest.approx(THRESHOLD_REFERENCE)
     assert threshold(0.45) < threshold(0.5) < threshold(0.55)
     assert threshold(0.0) >= 0.6 and threshold(1.0) <= 0.95
+
+
+def test_a_loaded_bot_keeps_answering_after_its_version_is_pruned(tmp_path: Path):
+    """Guards against sqlite3.OperationalError in Bot.ask once a later ingest deleted the bot's version."""
+    from bot.store import list_versions
+
+    root = tmp_path / "index"
+    settings = load_settings(environ={}, index=root, embeddings="hashing", keep_versions=1)
+    run_ingest(settings, show_progress=False)
+    bot = Bot.load(settings=settings)
+    old = bot.version
+    run_ingest(settings, rebuild=True, show_progress=False)
+    assert old not in list_versions(root)
+    answer = bot.ask("Hoeveel organisaties engageerden zich via Vlaanderen Circulair?")
+    assert answer.found and answer.index_version == old
+    assert bot.index.documents()

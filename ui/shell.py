@@ -16,7 +16,7 @@ import streamlit as st
 
 from bot.errors import GidsbotError, IndexMissing
 from bot.settings import Settings, load_settings
-from bot.store import current_version
+from bot.store import current_version, list_versions
 from ui.feedback import FeedbackStore, feedback_path
 from ui.i18n import LANGUAGE_LABELS, LANGUAGES, language_from_locale, t, when
 from ui.loader import Loaded, load, resolve_version
@@ -85,6 +85,9 @@ def _load(settings: Settings, lang: str) -> tuple[Loaded | None, str, str, str]:
     """The session's index: (loaded, error sentence, what to do about it, notice)."""
     sticky = st.session_state.get(VERSION_KEY, "")
     notice = ""
+    if sticky and not settings.pin_version and sticky not in list_versions(Path(settings.index).expanduser()):
+        # pruned by a later ingest since the session started (its bot may still be cached): move on
+        notice, sticky = t("version_gone", lang), ""
     try:
         try:
             loaded = load(settings, resolve_version(settings, sticky))

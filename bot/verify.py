@@ -30,8 +30,14 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(?:[a-z][a-z0-9+.-]*:|www\.|/)\S*.*$", re.IGNORECASE | re.MULTILINE)
 _LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^()\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_BARE_URL = re.compile(r"(?<!\]\()\b(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]]+", re.IGNORECASE)
+_BARE_URL = re.compile(
+    r"(?<!\]\()(?:\b(?:(?:https?|ftp)://|www\.)|(?<![\w:/])//(?=[\w-]+\.))[^\s<>()\[\]]+", re.IGNORECASE
+)  # with protocol-relative "//host/…", which a browser opens on the page's own scheme
 _TRAILING = ".,;:!?'\""
+_SAFE_URL = re.compile(r"https?://", re.IGNORECASE)
+# private-use characters that hold a kept link's place while the rest of the text is neutralised
+_HOLD, _RELEASE = "\ue000", "\ue001"
+_HELD = re.compile(f"{_HOLD}(\\d+){_RELEASE}")
 _SNIPPET_WORDS = 60
 _LANGUAGE_WORDS = 8  # below this, names and figures outweigh the few words that tell a language
 
@@ -79,24 +85,37 @@ def _same_url(url: str, allowed: Iterable[str]) -> bool:
 
 
 def clean_markup(text: str, allowed_urls: Iterable[str], language: str) -> str:
-    """Text without images, raw HTML or links other than to ``allowed_urls``."""
+    """Text without images, raw HTML or links other than to ``allowed_urls``.
+
+    An allow-list, not a list of patterns to remove: after the known forms are taken out, no ``<`` or
+    ``>`` is left (so no tag can form, however nested: "<scr<script>ipt>"), no ``![`` (no image, whatever
+    brackets its text holds) and no ``](`` except in the links to cited sources kept aside first (so no
+    "[x](javascript:…)" and no "[x]( //evil.example )" survives as a link).
+    """
     allowed = set(allowed_urls)
     removed = phrase("link_removed", language)
+    text = text.replace(_HOLD, "").replace(_RELEASE, "")
     text = _IMAGE.sub("", text)
     text = _COMMENT.sub("", text)
     text = _AUTOLINK.sub(lambda m: m.group(1) if _same_url(m.group(1), allowed) else removed, text)
     text = _TAG.sub("", text)
+    text = text.replace("<", "‹").replace(">", "›")
     text = _REFERENCE.sub("", text)
-    # "[2](https://…)": the citation list carries the link; keep the number for the citation check
-    text = _LINK.sub(lambda m: _link(m, allowed), text)
-    return _BARE_URL.sub(lambda m: _bare(m, allowed, removed), text)
+    kept: list[str] = []
 
+    def link(match: re.Match[str]) -> str:
+        label, url = match.group(1), match.group(2)
+        if _GROUP.fullmatch(f"[{label}]"):
+            return f"[{label}]"  # "[2](https://…)": the citation list carries the link; keep the number
+        if _same_url(url, allowed) and _SAFE_URL.match(url):
+            kept.append(match.group(0))
+            return f"{_HOLD}{len(kept) - 1}{_RELEASE}"
+        return label
 
-def _link(match: re.Match[str], allowed: set[str]) -> str:
-    label, url = match.group(1), match.group(2)
-    if _GROUP.fullmatch(f"[{label}]"):
-        return f"[{label}]"
-    return match.group(0) if _same_url(url, allowed) else label
+    text = _LINK.sub(link, text)
+    text = text.replace("![", "[").replace("](", "] (")
+    text = _BARE_URL.sub(lambda m: _bare(m, allowed, removed), text)
+    return _HELD.sub(lambda m: kept[int(m.group(1))], text)
 
 
 def _bare(match: re.Match[str], allowed: set[str], removed: str) -> str:

@@ -40,6 +40,7 @@ __all__ = [
     "ingest_lock",
     "list_versions",
     "new_version_dir",
+    "clean_staging",
     "open_db",
     "publish",
     "read_manifest",
@@ -268,7 +269,14 @@ def prune(root: Path, keep: int, protect: set[str]) -> None:
     for version in versions[: max(0, len(versions) - max(keep, 1))]:
         if version not in protect:
             shutil.rmtree(root / "versions" / version, ignore_errors=True)
-    for leftover in (root / "versions").glob(".*"):  # staging folders of interrupted runs
+    clean_staging(root)
+
+
+def clean_staging(root: Path) -> None:
+    """Remove the staging folders of interrupted runs (call it holding :func:`ingest_lock`): a run
+    killed mid-write, or stopped by a full disk, must not keep the space or the next run waiting."""
+    folder = root / "versions"
+    for leftover in folder.glob(".*") if folder.is_dir() else ():
         if leftover.is_dir():
             with contextlib.suppress(OSError):
                 shutil.rmtree(leftover)

@@ -6,9 +6,12 @@ changed document, keeps the vectors it had. See :mod:`bot.store` for the layout 
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import re
+import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.embeddings import NamedEmbeddings
-from bot.errors import IndexError_
+from bot.errors import IndexError_, IngestError
 from bot.store import (
     IndexFiles,
     Manifest,
@@ -210,71 +213,90 @@ def write_version(
 
     expansions = {d.source: abbreviations("\n".join(c.text for c in d.chunks)) for d in documents}
     staging = new_version_dir(root)
-    with open_db(staging.db, readonly=False) as db:
-        db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    d.source,
-                    d.title,
-                    d.url,
-                    d.language,
-                    d.modified,
-                    d.content_hash,
-                    d.etag,
-                    d.last_modified,
-                    d.fetched_at,
-                    json.dumps(d.alternates, ensure_ascii=False),
-                    d.root,
-                )
-                for d in documents
-            ],
-        )
-        db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    row,
-                    c.id,
-                    c.source,
-                    c.title,
-                    c.section,
-                    c.page,
-                    c.language,
-                    c.text,
-                    c.position,
-                    c.url,
-                    c.modified,
-                    " ".join(chunk_terms(c, expansions.get(c.source, {}))),
-                )
-                for row, c in enumerate(chunks)
-            ],
-        )
-        db.executemany("INSERT INTO sentences VALUES (?,?,?,?,?)", sentence_data)
-        db.executemany("INSERT INTO vocabulary VALUES (?,?)", vocabulary)
-    for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
-        write_vectors(staging.dense(n), matrix, model.dim)
+    try:
+        with open_db(staging.db, readonly=False) as db:
+            db.executemany(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        d.source,
+                        d.title,
+                        d.url,
+                        d.language,
+                        d.modified,
+                        d.content_hash,
+                        d.etag,
+                        d.last_modified,
+                        d.fetched_at,
+                        json.dumps(d.alternates, ensure_ascii=False),
+                        d.root,
+                    )
+                    for d in documents
+                ],
+            )
+            db.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        row,
+                        c.id,
+                        c.source,
+                        c.title,
+                        c.section,
+                        c.page,
+                        c.language,
+                        c.text,
+                        c.position,
+                        c.url,
+                        c.modified,
+                        " ".join(chunk_terms(c, expansions.get(c.source, {}))),
+                    )
+                    for row, c in enumerate(chunks)
+                ],
+            )
+            db.executemany("INSERT INTO sentences VALUES (?,?,?,?,?)", sentence_data)
+            db.executemany("INSERT INTO vocabulary VALUES (?,?)", vocabulary)
+        for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
+            write_vectors(staging.dense(n), matrix, model.dim)
 
-    report.documents = len(documents)
-    report.chunks = len(chunks)
-    report.embedded_chunks = embedded
-    report.index_version = staging.version.lstrip(".")
-    if started is not None:
-        report.seconds = round(time.monotonic() - started, 2)
-    manifest = Manifest(
-        version=report.index_version,
-        embeddings=spec,
-        models=[{"name": m.name, "dim": m.dim, "file": staging.dense(n).name} for n, m in enumerate(models)],
-        sentence_model=sentence_model.name,
-        created=now_iso(),
-        crawled_at=max((d.fetched_at for d in documents), default="") or now_iso(),
-        counts={
-            "documents": len(documents),
-            "chunks": len(chunks),
-            "sentences": len(sentence_data),
-            "words": len(vocabulary),
-        },
+        report.documents = len(documents)
+        report.chunks = len(chunks)
+        report.embedded_chunks = embedded
+        report.index_version = staging.version.lstrip(".")
+        if started is not None:
+            report.seconds = round(time.monotonic() - started, 2)
+        manifest = Manifest(
+            version=report.index_version,
+            embeddings=spec,
+            models=[{"name": m.name, "dim": m.dim, "file": staging.dense(n).name} for n, m in enumerate(models)],
+            sentence_model=sentence_model.name,
+            created=now_iso(),
+            crawled_at=max((d.fetched_at for d in documents), default="") or now_iso(),
+            counts={
+                "documents": len(documents),
+                "chunks": len(chunks),
+                "sentences": len(sentence_data),
+                "words": len(vocabulary),
+            },
+        )
+        staging.manifest.write_text(json.dumps(manifest.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
+        staging.report.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
+        return publish(staging, keep=keep, pinned=pinned).version
+    except BaseException as exc:
+        # nothing half-written stays behind: the current version keeps serving, the next run starts clean
+        shutil.rmtree(staging.dir, ignore_errors=True)
+        if _disk_full(exc):
+            raise IngestError(
+                f"The disk is full: the new index version could not be written in {root}. Free some space and "
+                "run the ingestion again; the current index keeps serving."
+            ) from None
+        raise
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Out of space, as the OS, SQLite ("database or disk is full") or FAISS ("No space left") says it."""
+    if isinstance(exc, OSError) and exc.errno in {errno.ENOSPC, errno.EDQUOT}:
+        return True
+    return isinstance(exc, (sqlite3.Error, RuntimeError)) and any(
+        words in str(exc).lower() for words in ("disk is full", "no space left", "disk quota")
     )
-    staging.manifest.write_text(json.dumps(manifest.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
-    staging.report.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
-    return publish(staging, keep=keep, pinned=pinned).version

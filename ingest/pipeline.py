@@ -23,7 +23,7 @@ from tqdm import tqdm
 from bot.embeddings import load_models, parse_spec
 from bot.errors import IngestError
 from bot.settings import Settings
-from bot.store import ingest_lock, read_manifest, resolve_version
+from bot.store import clean_staging, ingest_lock, read_manifest, resolve_version
 from ingest.chunk import chunk_document
 from ingest.extract import ExtractError, media_type, read_bytes
 from ingest.index import DocRecord, Previous, load_previous, write_version
@@ -226,6 +226,7 @@ def run_ingest(
     if not configs and not paths:
         paths = [bundled_corpus()]
     with ingest_lock(root):
+        clean_staging(root)
         spec = settings.embeddings or _existing_spec(root) or "e5+use"
         parse_spec(spec)
         previous = None if rebuild else load_previous(root, spec)

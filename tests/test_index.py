@@ -130,3 +130,46 @@ def test_old_versions_are_pruned(tmp_path, corpus_copy):
         (corpus_copy / f"doc{n}.txt").write_text(f"Document {n} over duurzame aankopen.", encoding="utf-8")
         run_ingest(_settings(tmp_path, keep_versions=2), paths=[corpus_copy], show_progress=False)
     assert len(list_versions(tmp_path / "index")) == 2
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [OSError(28, "No space left on device"), __import__("sqlite3").OperationalError("database or disk is full")],
+)
+def test_a_full_disk_is_one_sentence_and_leaves_nothing_behind(tmp_path, corpus_copy, monkeypatch, failure):
+    """Guards against a full disk wedging ingestion: a traceback, and a staging folder left behind that
+    keeps the space and made every later run fail until removed by hand."""
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    before = current_version(tmp_path / "index")
+    (corpus_copy / "nieuw.txt").write_text("Een nieuw document over groene stroom.", encoding="utf-8")
+
+    def full(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr("ingest.index.write_vectors", full)
+    with pytest.raises(IngestError, match="The disk is full"):
+        run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert current_version(tmp_path / "index") == before
+    assert not list((tmp_path / "index" / "versions").glob(".*"))
+    monkeypatch.undo()
+    assert run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False).added == 1
+
+
+def test_a_killed_runs_staging_folder_is_cleared_at_the_start(tmp_path, corpus_copy, monkeypatch):
+    """Guards against the leftovers of a kill -9 keeping disk space until some later run publishes."""
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    stale = tmp_path / "index" / "versions" / ".20260101T000000-000000Z"
+    stale.mkdir()
+    (stale / "chunks.sqlite").write_bytes(b"\0" * 1024)
+    with pytest.raises(IngestError), ingest_lock(tmp_path / "index"):  # a second writer waits its turn ...
+        run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert stale.exists()  # ... and touches nothing without the lock
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ingest.index.publish", interrupted)  # this run never reaches the end ...
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert not stale.exists()  # ... yet the old leftovers went at its start
+    assert not list((tmp_path / "index" / "versions").glob(".*"))  # and its own staging with it

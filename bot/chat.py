@@ -35,6 +35,7 @@ from bot.verify import PreviewCleaner, verify_answer, written_in
 __all__ = ["MAX_QUESTION_CHARS", "Bot"]
 
 MAX_QUESTION_CHARS = 2000
+HISTORY_TURNS = 12  # of a conversation, only the last turns are read
 
 _FOLLOW_UP = re.compile(
     r"^\s*(?:en|et|and|maar|mais|but|ook|aussi|also|what about|how about|quid|en voor|et pour|en de|et le|et la|"
@@ -62,14 +63,17 @@ def clean_question(question: object) -> str:
 
 
 def _previous_questions(history: Sequence[Mapping[str, str]]) -> list[str]:
+    """The buyer's earlier questions, the last few only and each cut to a question's length: a pasted
+    100 kB turn must not make a follow-up cost minutes."""
     if not isinstance(history, Sequence) or isinstance(history, str):
         raise QuestionError("The history must be a list of {role, content} turns.")
     turns = []
-    for turn in history:
+    for turn in list(history)[-HISTORY_TURNS:]:
         if not isinstance(turn, Mapping) or turn.get("role") not in {"user", "assistant"}:
             raise QuestionError("Each history turn must be an object with role 'user' or 'assistant' and content.")
-        if turn["role"] == "user" and isinstance(turn.get("content"), str) and turn["content"].strip():
-            turns.append(turn["content"].strip())
+        content = turn.get("content")
+        if turn["role"] == "user" and isinstance(content, str) and content.strip():
+            turns.append(" ".join(_CONTROL.sub(" ", content[: 4 * MAX_QUESTION_CHARS]).split())[:MAX_QUESTION_CHARS])
     return turns
 
 

@@ -252,7 +252,8 @@ def publish(staging: IndexFiles, keep: int = 5, pinned: str = "") -> IndexFiles:
 
 
 def set_current(root: Path, version: str) -> None:
-    if not (root / "versions" / version / "manifest.json").is_file():
+    """Point CURRENT at ``version``: a version's name, never a path (CURRENT must not leave the index)."""
+    if version not in list_versions(root) or not (root / "versions" / version / "manifest.json").is_file():
         known = ", ".join(list_versions(root)) or "none"
         raise IndexMissing(f"Index version {version!r} does not exist in {root} (versions: {known}).")
     pointer = root / "CURRENT.tmp"

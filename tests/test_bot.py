@@ -101,3 +101,15 @@ def test_a_loaded_bot_keeps_answering_after_its_version_is_pruned(tmp_path: Path
     answer = bot.ask("Hoeveel organisaties engageerden zich via Vlaanderen Circulair?")
     assert answer.found and answer.index_version == old
     assert bot.index.documents()
+
+
+def test_a_huge_history_turn_costs_no_more_than_a_question(hashing_bot: Bot):
+    """Guards against a pasted 100 kB turn making a follow-up cost minutes (and hundreds of MB): only the
+    last turns are read, each cut to a question's length."""
+    from bot.chat import HISTORY_TURNS, MAX_QUESTION_CHARS, _previous_questions
+
+    history = [{"role": "user", "content": "Vlaanderen Circulair " * 5000}] * 50
+    read = _previous_questions(history)
+    assert len(read) == HISTORY_TURNS and all(len(turn) <= MAX_QUESTION_CHARS for turn in read)
+    answer = hashing_bot.ask("En hoeveel organisaties?", history=history)
+    assert answer.question == "En hoeveel organisaties?"

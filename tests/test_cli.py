@@ -125,6 +125,28 @@ def test_index_list_and_use(index, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_index_list_survives_a_damaged_version_and_use_takes_names_only(index, capsys):
+    """Guards against the rollback tool failing when it is needed: one version without manifest.json
+    broke `gidsbot index list`, and `index use ../../elsewhere/versions/V` pointed CURRENT outside."""
+    import shutil
+
+    damaged = index / "versions" / "20000101T000000-000000Z"
+    damaged.mkdir()
+    try:
+        assert main(["index", "list", "--index", str(index), "--json"]) == 0
+        listed = last_json(capsys.readouterr().out)
+        marked = {v["version"]: v for v in listed["versions"]}
+        assert "damaged" in marked[damaged.name] and "created" in marked[listed["current"]]
+        elsewhere = index.parent / "elsewhere" / "versions" / listed["current"]  # a whole version, outside
+        shutil.copytree(index / "versions" / listed["current"], elsewhere)
+        assert main(["index", "use", f"../../elsewhere/versions/{elsewhere.name}", "--index", str(index)]) == 1
+        assert "does not exist" in capsys.readouterr().err
+        assert (index / "CURRENT").read_text().strip() == listed["current"]
+    finally:
+        shutil.rmtree(damaged)
+        shutil.rmtree(index.parent / "elsewhere", ignore_errors=True)
+
+
 def test_help_is_clear(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])

@@ -96,3 +96,28 @@ def test_csv_cells_cannot_become_spreadsheet_formulas():
     parsed = list(csv.reader(io.StringIO(text)))
     assert parsed[0] == ["question", "comment", "sources", "n"]
     assert parsed[1] == ["'=HYPERLINK(\"http://evil\")", "'+1", '[{"title": "a"}]', "3"]
+
+
+def test_a_write_that_finds_the_file_locked_waits_and_retries(tmp_path: Path, monkeypatch):
+    """Guards against ratings lost with "database is locked" when another process holds the write lock
+    longer than the busy timeout (10 processes on a busy machine lost 3-11 of 10,000 rows)."""
+    import time
+
+    import ui.feedback
+
+    monkeypatch.setattr(ui.feedback, "BUSY_TIMEOUT_MS", 100)
+    store = FeedbackStore(tmp_path / "f.sqlite")
+    store.unanswered_question("eerst", "nl", "v1", [])  # the file exists, in WAL mode
+    holder = sqlite3.connect(tmp_path / "f.sqlite", check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock for a while
+
+    def release() -> None:
+        time.sleep(0.3)
+        holder.rollback()
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    store.rate(_rated("m1"), 1)  # waits past one busy timeout, then gets through
+    thread.join()
+    holder.close()
+    assert [row["rating"] for row in store.feedback()] == ["up"]

@@ -263,11 +263,15 @@ def cmd_index(args: argparse.Namespace) -> int:
     current = current_version(root)
     versions = []
     for version in reversed(list_versions(root)):
-        manifest = read_manifest(resolve_version(root, version))
+        entry: dict[str, object] = {"version": version, "current": version == current}
+        try:
+            manifest = read_manifest(resolve_version(root, version))
+        except GidsbotError as exc:  # listed all the same: the rollback tool must work when one is damaged
+            versions.append({**entry, "damaged": str(exc)})
+            continue
         versions.append(
             {
-                "version": version,
-                "current": version == current,
+                **entry,
                 "created": manifest.created,
                 "documents": manifest.counts.get("documents", 0),
                 "chunks": manifest.counts.get("chunks", 0),
@@ -275,8 +279,12 @@ def cmd_index(args: argparse.Namespace) -> int:
         )
     human = (
         "\n".join(
-            f"{'*' if v['current'] else ' '} {v['version']}  {v['created']}  "
-            f"{v['documents']} documents, {v['chunks']} chunks"
+            f"{'*' if v['current'] else ' '} {v['version']}  "
+            + (
+                f"damaged: {v['damaged']}"
+                if "damaged" in v
+                else f"{v['created']}  {v['documents']} documents, {v['chunks']} chunks"
+            )
             for v in versions
         )
         or f"No index versions in {root}."

@@ -16,8 +16,10 @@ import contextlib
 import csv
 import io
 import json
+import random
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +30,9 @@ from bot.settings import Settings
 
 __all__ = ["FeedbackStore", "Rated", "feedback_path", "to_csv"]
 
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 15000
+# a write that still finds the file locked is tried again, after a short pause, this many times in all
+WRITE_ATTEMPTS = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -153,32 +157,44 @@ class FeedbackStore:
         """Store (or replace) the comment on an answer; a comment needs no rating."""
         self._upsert(record, "comment", comment.strip())
 
+    def _write(self, sql: str, parameters: Mapping[str, object] | Sequence[object]) -> None:
+        """One write, waited for and retried while other processes hold the lock: under a workshop's
+        load a rating must not be lost to "database is locked" (the last failure is raised, and the
+        app tells the person)."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with self._connect() as db:
+                    db.execute(sql, parameters)  # type: ignore[arg-type]
+                return
+            except sqlite3.OperationalError as exc:
+                if attempt == WRITE_ATTEMPTS - 1 or not any(w in str(exc) for w in ("locked", "busy")):
+                    raise
+                time.sleep(0.05 * 2**attempt + random.random() * 0.05)  # noqa: S311 - jitter, not secrecy
+
     def _upsert(self, record: Rated, column: str, value: object) -> None:
         now = _now()
-        with self._connect() as db:
-            db.execute(
-                _UPSERT[column],
-                {
-                    "message_id": record.message_id,
-                    "now": now,
-                    "rating": value if column == "rating" else None,
-                    "comment": value if column == "comment" else "",
-                    "question": record.question,
-                    "answer": record.answer,
-                    "found": int(record.found),
-                    "language": record.language,
-                    "interface_language": record.interface_language,
-                    "sources": json.dumps(list(record.sources), ensure_ascii=False),
-                    "index_version": record.index_version,
-                },
-            )
+        self._write(
+            _UPSERT[column],
+            {
+                "message_id": record.message_id,
+                "now": now,
+                "rating": value if column == "rating" else None,
+                "comment": value if column == "comment" else "",
+                "question": record.question,
+                "answer": record.answer,
+                "found": int(record.found),
+                "language": record.language,
+                "interface_language": record.interface_language,
+                "sources": json.dumps(list(record.sources), ensure_ascii=False),
+                "index_version": record.index_version,
+            },
+        )
 
     def unanswered_question(self, question: str, language: str, index_version: str, closest: Sequence[str]) -> None:
-        with self._connect() as db:
-            db.execute(
-                "INSERT INTO unanswered (created, question, language, index_version, closest) VALUES (?, ?, ?, ?, ?)",
-                (_now(), question, language, index_version, json.dumps(list(closest), ensure_ascii=False)),
-            )
+        self._write(
+            "INSERT INTO unanswered (created, question, language, index_version, closest) VALUES (?, ?, ?, ?, ?)",
+            (_now(), question, language, index_version, json.dumps(list(closest), ensure_ascii=False)),
+        )
 
     def feedback(self, limit: int = 500) -> list[dict[str, Any]]:
         """Feedback rows, newest first, with the rating as "up"/"down"/"" and sources as a list."""

@@ -139,7 +139,8 @@ class CrawlResult:
     not_modified: list[str] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)  # {"url", "error"}
-    skipped: list[dict[str, str]] = field(default_factory=list)  # {"url", "reason"}
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {"url", "reason"}: a sample per reason
+    skipped_counts: dict[str, int] = field(default_factory=dict)  # reason -> links left out for it
     stopped: str = ""
     requests: int = 0
     # new validators of not_modified pages that answered 200 with the same body (url -> (etag, last_modified)),
@@ -148,6 +149,7 @@ class CrawlResult:
 
 
 Progress = Callable[[int, int, int], None]
+SKIPPED_SAMPLE = 200  # skipped URLs listed per reason in the report; the rest are counted
 _NO_STATE: Mapping[str, PageState] = MappingProxyType({})
 
 
@@ -176,7 +178,8 @@ class _Site:
     include: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...]
     requested: int = 0  # URLs requested, against max_pages
-    limited: int = 0  # URLs left out because max_pages was reached
+    queued: int = 0  # URLs waiting in the frontier
+    limited: int = 0  # links left out because max_pages was reached (a link met twice counts twice)
 
     @classmethod
     def of(cls, config: CrawlConfig) -> _Site:
@@ -204,7 +207,9 @@ class _Site:
 
     @property
     def full(self) -> bool:
-        return self.requested >= self.config.max_pages
+        """No room for another URL: those requested and those waiting already make max_pages. The
+        frontier so stays within max_pages, however many links the pages hold (a link bomb)."""
+        return self.requested + self.queued >= self.config.max_pages
 
 
 def check_config(config: CrawlConfig) -> None:
@@ -297,7 +302,9 @@ class _Crawl:
         if not waiting:
             return None
         host = min(waiting, key=self.throttle.ready_at)
-        return self.queues[host].popleft()
+        entry = self.queues[host].popleft()
+        entry.site.queued -= 1
+        return entry
 
     def queue_orphans(self) -> None:
         """State URLs no page linked to this time: visit them so deleted pages are noticed."""
@@ -328,6 +335,7 @@ class _Crawl:
         remembered = self.state.get(key)
         request = remembered.url if remembered else url  # the spelling the server answered last time
         self.queues.setdefault(host_of(request), deque()).append(_Entry(request, key, site, depth))
+        site.queued += 1
 
     def site_of(self, url: str) -> _Site | None:
         return next((site for site in self.sites if site.owns(url)), None)
@@ -354,12 +362,19 @@ class _Crawl:
         return None
 
     def leave_out(self, url: str, key: str, reason: str) -> None:
-        """Record that ``url`` is not fetched; a URL the index holds is then gone (but not for a limit)."""
-        self.known.add(key)
+        """Record that ``url`` is not fetched; a URL the index holds is then gone (but not for a limit).
+
+        Memory stays flat in the number of links seen: a URL left out is counted per reason and kept
+        only in a sample of SKIPPED_SAMPLE per reason, never remembered one by one (met again, it is
+        simply left out again)."""
         remembered = self.state.get(key)
         if remembered is not None and reason != "limit":
+            self.known.add(key)
             self.gone(remembered.url)
-        elif url not in self.reported:
+            return
+        counts = self.result.skipped_counts
+        counts[reason] = counts.get(reason, 0) + 1
+        if counts[reason] <= SKIPPED_SAMPLE and url not in self.reported:
             self.reported.add(url)
             self.result.skipped.append({"url": url, "reason": reason})
             log.debug("skipped %s: %s", url, reason)

@@ -166,6 +166,8 @@ def _ingest_sites(run: _Run, configs: Sequence[object], bar: tqdm) -> set[str]:
     run.report.stopped = result.stopped
     run.report.failed.extend(result.failed)
     run.report.skipped.extend(result.skipped)
+    for reason, n in result.skipped_counts.items():
+        run.report.skipped_counts[reason] = run.report.skipped_counts.get(reason, 0) + n
     for url in result.not_modified:
         if run.keep_unchanged(url) and url in result.revalidated:
             etag, last_modified = result.revalidated[url]

@@ -44,7 +44,8 @@ class IngestReport:
     unchanged: int = 0
     embedded_chunks: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)  # {url, error}
-    skipped: list[dict[str, str]] = field(default_factory=list)  # {url, reason}
+    skipped: list[dict[str, str]] = field(default_factory=list)  # {url, reason}: a sample per reason
+    skipped_counts: dict[str, int] = field(default_factory=dict)  # reason -> how many were left out
     index_version: str = ""
     seconds: float = 0.0
     stopped: str = ""  # why a crawl stopped early ("" when it ran to the end)
@@ -55,6 +56,7 @@ class IngestReport:
 
     def skip(self, url: str, reason: str) -> None:
         self.skipped.append({"url": url, "reason": reason})
+        self.skipped_counts[reason] = self.skipped_counts.get(reason, 0) + 1
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -17,7 +17,7 @@ import pytest
 
 from bot.errors import IngestError
 from ingest.config import load_sources, site_config
-from ingest.crawl import CrawlConfig, CrawlResult, PageState, Scope, crawl
+from ingest.crawl import SKIPPED_SAMPLE, CrawlConfig, CrawlResult, PageState, Scope, crawl
 from tests.crawlsite import (
     Response,
     Route,
@@ -316,8 +316,25 @@ def test_link_bomb_stops_at_max_pages_and_says_why(hostile: Site) -> None:
     result = crawl([config(hostile, max_pages=50)])
     assert len(result.fetched) == 50
     assert result.stopped == "max-pages 50 reached for test (9,951 URLs not fetched)"
-    assert len(skipped(result, "limit")) == 9_951
+    assert result.skipped_counts["limit"] == 9_951 and len(skipped(result, "limit")) == SKIPPED_SAMPLE
     assert sum(1 for path in hostile.paths() if path.startswith("/bomb/")) == 49
+
+
+def test_a_recursive_link_bomb_keeps_the_frontier_and_the_report_bounded(hostile: Site) -> None:
+    """Guards against the calendar-shaped link bomb (each page links 1,000 new URLs) that grew memory
+    past 2.9 GB and wrote a 27 MB report of 299,701 skipped entries: the frontier holds no more than
+    max_pages URLs, and the report counts what it left out with a sample of URLs per reason."""
+
+    def bomb(site: Site, hit: object, handler: object) -> Response:
+        path = getattr(hit, "path", "/")
+        links = "".join(f'<a href="{path.rstrip("/")}/{i}">{i}</a> ' for i in range(1_000))
+        return Response(200, f"<html><body>{links}</body></html>".encode(), {"Content-Type": "text/html"})
+
+    hostile.handle("/*", bomb)
+    run = crawl([config(hostile, max_pages=30)])
+    assert len(run.fetched) == 30
+    assert run.skipped_counts["limit"] >= 29 * 1_000 - 30
+    assert len(run.skipped) <= SKIPPED_SAMPLE
 
 
 def test_depth_limit(hostile: Site) -> None:

@@ -144,11 +144,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if report.failed:
         lines.append(f"Failed ({len(report.failed)}):")
         lines.extend(f"  {f['url']}: {f['error']}" for f in report.failed[:20])
-    if report.skipped:
-        reasons: dict[str, int] = {}
-        for s in report.skipped:
-            reasons[s["reason"]] = reasons.get(s["reason"], 0) + 1
-        lines.append("Skipped: " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())))
+    if report.skipped_counts:
+        lines.append("Skipped: " + ", ".join(f"{n:,} {r}" for r, n in sorted(report.skipped_counts.items())))
     _emit(args, data, "\n".join(lines))
     return 0
 

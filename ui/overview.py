@@ -38,8 +38,15 @@ def per_site_language(documents: Iterable[Mapping[str, Any]], chunks: Iterable[C
     return sorted(rows, key=lambda r: (-r["documents"], r["site"], r["language"]))
 
 
-def skipped_by_reason(skipped: Sequence[Mapping[str, str]]) -> list[dict[str, Any]]:
-    counts = Counter(str(s.get("reason", "")) for s in skipped)
+def skipped_by_reason(
+    skipped: Sequence[Mapping[str, str]], counted: Mapping[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """How many were skipped per reason: the report's counts (its URL list is only a sample), else the list's."""
+    counts = (
+        Counter({str(r): int(n) for r, n in counted.items()})
+        if counted
+        else Counter(str(s.get("reason", "")) for s in skipped)
+    )
     return [{"reason": reason, "count": n} for reason, n in counts.most_common()]
 
 

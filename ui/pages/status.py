@@ -73,7 +73,8 @@ def report_section(shell: Shell) -> None:
         for key in ("added", "changed", "removed", "unchanged", "embedded_chunks"):
             st.metric(t("embedded" if key == "embedded_chunks" else key, lang), report.get(key, 0))
         st.metric(t("failed", lang), len(failed))
-        st.metric(t("skipped", lang), len(skipped))
+        counted = dict(report.get("skipped_counts") or {})
+        st.metric(t("skipped", lang), sum(counted.values()) if counted else len(skipped))
     if report.get("stopped"):
         st.warning(md_escape(t("stopped", lang, why=report["stopped"])))
     if failed:
@@ -85,7 +86,7 @@ def report_section(shell: Shell) -> None:
         )
     if skipped:
         st.markdown(f"**{t('skipped', lang)}**")
-        _table(skipped_by_reason(skipped), {"reason": t("reason", lang), "count": t("count", lang)})
+        _table(skipped_by_reason(skipped, counted), {"reason": t("reason", lang), "count": t("count", lang)})
         with st.expander(f"{t('skipped', lang)}: URL ({len(skipped)})"):
             st.dataframe(
                 [{"URL": s.get("url", ""), t("reason", lang): s.get("reason", "")} for s in skipped],

@@ -309,6 +309,30 @@ def _inside_chrome(element: etree._Element, stop: etree._Element) -> bool:
     return False
 
 
+# A list of at least this many items that are nothing but a link (or a block of that many bare links)
+# is navigation (a calendar, a filter, a ?page= listing, a sitemap), not content: a label list of a
+# fiche, with its handful of linked names, stays.
+LINK_LIST_ITEMS = 30
+
+
+def _link_list(element: etree._Element) -> bool:
+    if element.tag in {"ul", "ol"}:
+        items = [child for child in element if child.tag == "li"]
+        if len(items) < LINK_LIST_ITEMS:
+            return False
+        bare = sum(1 for li in items if _only_links(li))
+        return bare >= 0.9 * len(items)
+    links = [child for child in element if child.tag == "a"]
+    return len(links) >= LINK_LIST_ITEMS * 3 and _only_links(element)
+
+
+def _only_links(element: etree._Element) -> bool:
+    """Is all of the element's text inside its links (punctuation and separators aside)?"""
+    every = _squash("".join(element.itertext()))
+    linked = _squash("".join(t for a in element.iter("a") for t in a.itertext()))
+    return bool(linked) and len(re.sub(r"[\W_]+", "", every)) <= len(re.sub(r"[\W_]+", "", linked)) + 3
+
+
 def _is_sectioning(element: etree._Element) -> bool:
     return element.tag in _SECTIONING or (element.get("role") or "").lower() in {"main", "article"}
 
@@ -508,6 +532,8 @@ class _Walker:
         if tag == "button":
             # Accordion triggers name the panel they open; other buttons are controls.
             return not any(element.get(a) is not None for a in _EXPANDER_ATTRIBUTES)
+        if tag in {"ul", "ol", "p", "div"} and _link_list(element):
+            return True
         role = (element.get("role") or "").lower()
         return role in _CHROME_ROLES or _hidden(element) or _chrome_attributes(element)
 

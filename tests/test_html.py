@@ -509,3 +509,20 @@ regel 2</pre></main>"""
     assert section(extract(html), "Begrippen") == (
         "GPP\nGreen Public Procurement\nLCC\nlevenscycluskost\n\nNa de lijst.\n\nregel 1\nregel 2"
     )
+
+
+def test_long_lists_of_bare_links_are_navigation_not_content():
+    """Guards against the link bomb's second cost: a calendar or ?page= listing of thousands of links
+    was stored and embedded line by line (2.7 GB of chunks at 300 pages). A fiche's short list of
+    linked labels is content and stays."""
+    calendar = "".join(f'<li><a href="/agenda?dag={d}">2026-01-{d:02d}</a></li>' for d in range(1, 400))
+    listing = " ".join(f'<a href="/nieuws?page={p}">{p}</a>' for p in range(1, 200))
+    labels = "".join(f'<li><a href="/labels/{n}">{n}</a></li>' for n in ("EU Ecolabel", "Nordic Swan", "Blauer Engel"))
+    document = extract(
+        f"<html><head><title>Agenda</title></head><body><main><h1>Agenda</h1>"
+        f"<p>De gids organiseert elk jaar infosessies over duurzame aankopen.</p><ul>{calendar}</ul>"
+        f"<div>{listing}</div><p>Deze labels zijn aanvaard:</p><ul>{labels}</ul></main></body></html>"
+    )
+    text = " ".join(s.text for s in document.sections)
+    assert "infosessies" in text and "Nordic Swan" in text
+    assert "2026-01-05" not in text and "page=" not in text and " 150 " not in f" {text} "

@@ -1,7 +1,8 @@
 """One HTTP request done safely: timeouts, retries with backoff, a size limit, no surprises.
 
-- Every request has connect and read timeouts, and a body must arrive within
-  ``BODY_TIME_FACTOR`` times the timeout (a server dripping one byte a second cannot hold us).
+- Every request has connect and read timeouts, and the whole answer must arrive within
+  ``TOTAL_TIME_FACTOR`` times the timeout, counted from the request (a server dripping one byte a
+  second cannot hold us); a body that was too slow is not asked for again.
 - 5xx, 429 and transport errors (refused, reset, timed out) are retried ``retries`` times with
   exponential backoff; ``Retry-After`` is honoured when it is at most ``MAX_RETRY_AFTER`` seconds
   (beyond that we give up rather than stall the run). Other 4xx are never retried.
@@ -30,7 +31,7 @@ from ingest.throttle import Throttle
 from ingest.urls import host_of, is_private_host
 
 __all__ = [
-    "BODY_TIME_FACTOR",
+    "TOTAL_TIME_FACTOR",
     "MAX_BACKOFF",
     "MAX_RETRY_AFTER",
     "Answer",
@@ -43,7 +44,7 @@ __all__ = [
 
 log = logging.getLogger("gidsbot.crawl")
 
-BODY_TIME_FACTOR = 10
+TOTAL_TIME_FACTOR = 3
 MAX_BACKOFF = 60.0
 MAX_RETRY_AFTER = 120.0
 _DRAIN_BYTES = 65_536
@@ -149,12 +150,16 @@ class Fetcher:
             "Accept-Encoding": "gzip, deflate",  # only what _decoder() can bound
             **headers,
         }
+        deadline = time.monotonic() + policy.timeout * TOTAL_TIME_FACTOR
         try:
             with self._client.stream(
                 "GET", url, headers=request_headers, timeout=httpx.Timeout(policy.timeout)
             ) as response:
-                return _answer(url, response, policy, media, truncate)
-        except (httpx.TimeoutException, _DeadlineError):
+                return _answer(url, response, policy, media, truncate, deadline)
+        except _DeadlineError:
+            # the server answered, then dripped: asking again would cost as much again
+            return Answer(url, error=f"too slow: no whole answer within {policy.timeout * TOTAL_TIME_FACTOR:g} s")
+        except httpx.TimeoutException:
             return Answer(url, error=f"timeout ({policy.timeout:g} s)", retry=True)
         except httpx.TransportError as exc:
             retry = not isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError)
@@ -163,9 +168,10 @@ class Fetcher:
             return Answer(url, error=f"{type(exc).__name__}: {exc}")
 
 
-def _answer(url: str, response: httpx.Response, policy: Policy, media: MediaFilter | None, truncate: bool) -> Answer:
+def _answer(
+    url: str, response: httpx.Response, policy: Policy, media: MediaFilter | None, truncate: bool, deadline: float
+) -> Answer:
     status, headers = response.status_code, response.headers
-    deadline = time.monotonic() + policy.timeout * BODY_TIME_FACTOR
     if status >= 500 or status == 429:
         _drain(response, deadline)
         return Answer(url, status, headers, error=f"HTTP {status}", retry=True)

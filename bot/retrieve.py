@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 
 from bot.embeddings import NamedEmbeddings, load_models
-from bot.errors import IndexMismatch
+from bot.errors import IndexCorrupt, IndexMismatch
 from bot.store import (
     IndexFiles,
     Manifest,
@@ -184,19 +184,31 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
 
     files = resolve_version(Path(str(root)), version)
     manifest = read_manifest(files)
-    db = open_db(files.db)
-    rows = db.execute("SELECT * FROM chunks ORDER BY row").fetchall()
-    alternates = {
-        r["source"]: json.loads(r["alternates"] or "{}") for r in db.execute("SELECT source, alternates FROM documents")
-    }
-    chunks = [chunk_from_row(r) for r in rows]
-    dense = [faiss.read_index(str(files.dir / m["file"])) for m in manifest.models]
-    term_lists = [(r["terms"] or "").split() for r in rows]
-    bm25 = BM25(term_lists)
-    index = LoadedIndex(files, manifest, chunks, dense, bm25, alternates, [frozenset(t) for t in term_lists], db)
-    # read now, not during the first question (nor after a later ingest has pruned this version's folder)
-    index.vectors, index.vocabulary, index.sentence_matrix, index.report  # noqa: B018
-    return index
+    try:
+        db = open_db(files.db)
+        rows = db.execute("SELECT * FROM chunks ORDER BY row").fetchall()
+        documents = db.execute("SELECT source, alternates FROM documents")
+        alternates = {r["source"]: json.loads(r["alternates"] or "{}") for r in documents}
+        chunks = [chunk_from_row(r) for r in rows]
+        dense = [faiss.read_index(str(files.dir / m["file"])) for m in manifest.models]
+        term_lists = [(r["terms"] or "").split() for r in rows]
+        bm25 = BM25(term_lists)
+        index = LoadedIndex(files, manifest, chunks, dense, bm25, alternates, [frozenset(t) for t in term_lists], db)
+        # read now, not during the first question (nor after a later ingest has pruned this version's folder)
+        index.vectors, index.vocabulary, index.sentence_matrix, index.report  # noqa: B018
+        return index
+    except (sqlite3.DatabaseError, RuntimeError, OSError) as exc:  # faiss says RuntimeError
+        raise IndexCorrupt(
+            f"Index version {files.version} in {files.root} is damaged ({_first_line(exc)}). "
+            "Roll back with `gidsbot index use VERSION` (see `gidsbot index list`) or rebuild with "
+            "`gidsbot ingest --rebuild`."
+        ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    """What a library said went wrong, short: faiss prefixes its message with a C++ signature."""
+    text = " ".join(str(exc).split())
+    return (text.rsplit("Error: ", 1)[-1] if "faiss" in text else text)[:160]
 
 
 def check_models(index: LoadedIndex, configured: str) -> None:

@@ -118,7 +118,13 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def _check_folder(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise IndexMissing(f"{root} is a file, not an index folder: point --index (or GIDSBOT_INDEX) at a folder.")
+
+
 def current_version(root: Path) -> str | None:
+    _check_folder(root)
     try:
         name = (root / "CURRENT").read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -286,6 +292,7 @@ def clean_staging(root: Path) -> None:
 @contextlib.contextmanager
 def ingest_lock(root: Path) -> Iterator[None]:
     """One ingestion at a time per index directory."""
+    _check_folder(root)
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as handle:
         try:

@@ -81,6 +81,8 @@ def _site(path: Path, table: dict[str, Any], settings: Settings | None) -> Crawl
         raise IngestError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}.")
     if not name:
         raise IngestError(f"{path}: every [[site]] needs a name.")
+    for key, value in table.items():
+        _check_type(where, key, value)
     fields = {**settings_fields(settings), **table}
     fields["scopes"] = tuple(_scope(where, s) for s in table.get("scopes", []))
     try:
@@ -89,6 +91,24 @@ def _site(path: Path, table: dict[str, Any], settings: Settings | None) -> Crawl
         raise IngestError(f"{where}: {exc}.") from None
     check_config(config)
     return config
+
+
+_WHOLE = {"max_pages", "max_depth", "retries", "max_bytes"}
+_NUMBERS = {"delay", "timeout"}
+_TEXTS = {"name", "user_agent"}
+_TEXT_LISTS = {"start_urls", "include", "exclude"}
+
+
+def _check_type(where: str, key: str, value: object) -> None:
+    """One sentence for a value of the wrong kind (``max_pages = "ten"``), not a traceback later on."""
+    if key in _WHOLE and (isinstance(value, bool) or not isinstance(value, int)):
+        raise IngestError(f"{where}: {key} must be a whole number, not {value!r}.")
+    if key in _NUMBERS and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise IngestError(f"{where}: {key} must be a number of seconds, not {value!r}.")
+    if key in _TEXTS and not isinstance(value, str):
+        raise IngestError(f"{where}: {key} must be text in quotes, not {value!r}.")
+    if key in _TEXT_LISTS and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+        raise IngestError(f'{where}: {key} must be a list of texts, like ["https://..."], not {value!r}.')
 
 
 def _scope(where: str, table: Any) -> Scope:

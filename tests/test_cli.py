@@ -173,3 +173,40 @@ def test_ask_on_a_fresh_clone_builds_the_default_index(tmp_path):
     assert "building it from the bundled corpus" in done.stderr
     assert (tmp_path / "data" / "index" / "CURRENT").is_file()
     assert last_json(done.stdout)["found"] is True
+
+
+def _damage(index: Path, name: str) -> None:
+    version = index / "versions" / (index / "CURRENT").read_text().strip()
+    target = next(version.glob(name))
+    target.write_bytes(target.read_bytes()[:100])
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("index is a file", "is a file, not an index folder"),
+        ("start_urls = [1, 2]", "start_urls must be a list of texts"),
+        ('max_pages = "ten"', "max_pages must be a whole number"),
+        ("truncated .faiss", "is damaged"),
+        ("truncated SQLite", "is damaged"),
+    ],
+)
+def test_bad_input_gets_one_sentence_not_a_traceback(index, tmp_path, capsys, case, expected):
+    """Guards against the tracebacks found by trying bad input: --index at a file, a sources.toml with
+    values of the wrong kind, a damaged index version. Each is one sentence, {"error": ...}, exit 1."""
+    command = ["ask", "Wat is FSC?", "--index", str(index), "--json"]
+    if case == "index is a file":
+        (tmp_path / "afile").write_text("x")
+        command[3] = str(tmp_path / "afile")
+    elif case.startswith(("start_urls", "max_pages")):
+        sources = tmp_path / "sources.toml"
+        start = case if case.startswith("start_urls") else 'start_urls = ["http://127.0.0.1:9/"]'
+        extra = case if case.startswith("max_pages") else ""
+        sources.write_text(f'[[site]]\nname = "x"\n{start}\n{extra}\n', encoding="utf-8")
+        command = ["ingest", "--config", str(sources), "--index", str(tmp_path / "new"), "--json"]
+    else:
+        _damage(index, "*.faiss" if "faiss" in case else "chunks.sqlite")
+    assert main(command) == 1
+    captured = capsys.readouterr()
+    assert expected in json.loads(captured.out.strip().splitlines()[-1])["error"]
+    assert "Traceback" not in captured.err and captured.err.count("\n") == 1

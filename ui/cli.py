@@ -304,6 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except GidsbotError as exc:
         return _fail(args, str(exc))
+    except OSError as exc:  # a path that cannot be used: one sentence, not a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _fail(args, f"{exc.strerror or exc}{where}.")
     except KeyboardInterrupt:
         return _fail(args, "Interrupted; nothing was published, the previous index keeps serving.", 130)
     finally:

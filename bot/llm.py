@@ -25,6 +25,9 @@ from bot.types import Chunk, Hit
 if TYPE_CHECKING:
     from bot.settings import Settings
 
+# what an API key looks like: "sk-…" (OpenAI-style), or whatever follows "Bearer "
+_KEY_LIKE = re.compile(r"\b(sk-[\w-]{8,})|(?<=Bearer )\S{8,}", re.IGNORECASE)
+
 __all__ = [
     "LanguageModel",
     "answer_messages",
@@ -140,15 +143,20 @@ def _one_line(text: str) -> str | None:
 class LanguageModel:
     """A chat model behind calls that either return text or raise ModelError with the cause."""
 
-    def __init__(self, chat: BaseChatModel, timeout: float, retry_after: float = 30.0) -> None:
+    def __init__(
+        self, chat: BaseChatModel, timeout: float, retry_after: float = 30.0, secrets: Sequence[str] = ()
+    ) -> None:
         self.chat = chat
         self.timeout = timeout
         self.retry_after = retry_after
+        self.secrets = tuple(s for s in secrets if len(s) >= 4)  # never written to a log or an error
         self._resting_until = 0.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LanguageModel:
-        return cls(build_chat_model(settings), settings.llm_timeout, settings.llm_retry_after)
+        return cls(
+            build_chat_model(settings), settings.llm_timeout, settings.llm_retry_after, secrets=[settings.llm_api_key]
+        )
 
     def _check(self) -> None:
         """A model that just failed to answer is left alone for ``retry_after`` seconds: in a workshop,
@@ -159,7 +167,7 @@ class LanguageModel:
 
     def _failed(self, exc: BaseException) -> ModelError:
         self._resting_until = time.monotonic() + self.retry_after
-        return exc if isinstance(exc, ModelError) else ModelError(_cause(exc))
+        return exc if isinstance(exc, ModelError) else ModelError(_cause(exc, self.secrets))
 
     def complete(self, messages: Sequence[BaseMessage]) -> str:
         self._check()
@@ -196,7 +204,11 @@ class LanguageModel:
         return _one_line(self.complete(standalone_messages(question, history)))
 
 
-def _cause(exc: BaseException) -> str:
-    """One line naming what went wrong, for the log (the client's messages hold no API key)."""
-    message = " ".join(str(exc).split())[:300]
+def _cause(exc: BaseException, secrets: Sequence[str] = ()) -> str:
+    """One line naming what went wrong, for the log and the error: an endpoint that echoes the API key
+    back in its error message ("Incorrect API key provided: sk-...") must not get it written down."""
+    message = " ".join(str(exc).split())
+    for secret in secrets:
+        message = message.replace(secret, "[redacted]")
+    message = _KEY_LIKE.sub("[redacted]", message)[:300]
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

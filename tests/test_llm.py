@@ -327,3 +327,20 @@ def test_eval_reports_answer_level_figures_with_a_model(base, fake, tmp_path: Pa
     assert result["refused_off_topic"] == 1.0 and result["false_refusals"] == 0.0
     assert result["language_match"] == 1.0 and result["fallbacks"] == 0
     assert {"cited_fact", "unused_citations"} <= set(result)
+
+
+def test_an_api_key_echoed_in_an_error_is_never_logged(caplog):
+    """Guards against the endpoint's "Incorrect API key provided: <key>" landing verbatim in the log
+    and in the error a maintainer copies into a ticket."""
+    from bot.errors import ModelError
+    from bot.llm import LanguageModel
+
+    class Refusing:
+        def invoke(self, messages: object) -> None:
+            raise RuntimeError("Error code: 401 - Incorrect API key provided: my-own-key-4321 (or sk-abcdefgh12345)")
+
+    model = LanguageModel(Refusing(), timeout=1.0, secrets=["my-own-key-4321"])  # type: ignore[arg-type]
+    with caplog.at_level("DEBUG"), pytest.raises(ModelError) as failure:
+        model.complete([])
+    text = str(failure.value) + caplog.text
+    assert "my-own-key-4321" not in text and "sk-abcdefgh12345" not in text and "[redacted]" in str(failure.value)

@@ -169,20 +169,15 @@ def extract_html(data: bytes | str, url: str = "", source: str = "") -> Document
     raw = _CONTROL.sub("", text).encode("utf-8", errors="replace")
     if not raw.strip():
         return None
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
-    try:
-        root = etree.fromstring(raw, parser)
-    except (etree.LxmlError, ValueError):
+    found = _parse_and_walk(raw)
+    if found is None and _deeper_than_parsed(raw):
+        # libxml2 stops at a nesting depth (2,048 elements even with huge_tree) and drops what lies
+        # deeper: a page of thousands of nested <div>s would lose its text without a word. Read it
+        # again without the wrappers that nest.
+        found = _parse_and_walk(_WRAPPERS.sub(b" ", raw))
+    if found is None:
         return None
-    if root is None:
-        return None
-
-    container = _main_container(root)
-    title_h1 = _title_heading(container)
-    walker = _Walker(container, title_h1)
-    sections = walker.run()
-    if not any(c.isalnum() for s in sections for c in s.text):
-        return None
+    root, walker, sections, title_h1 = found
 
     language = _page_language(root)
     title = walker.flat(title_h1, heading=True) if title_h1 is not None else ""
@@ -197,6 +192,34 @@ def extract_html(data: bytes | str, url: str = "", source: str = "") -> Document
         modified=_modified(root, walker.times),
         alternates=_alternates(root, url, language),
     )
+
+
+_WRAPPERS = re.compile(rb"</?(?:div|span|section|article|font|center)\b[^>]*>", re.IGNORECASE)
+_NESTING = 2000  # libxml2's depth limit with huge_tree is 2,048
+
+
+def _parse_and_walk(
+    raw: bytes,
+) -> tuple[etree._Element, _Walker, list[Section], etree._Element | None] | None:
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
+    try:
+        root = etree.fromstring(raw, parser)
+    except (etree.LxmlError, ValueError):
+        return None
+    if root is None:
+        return None
+    container = _main_container(root)
+    title_h1 = _title_heading(container)
+    walker = _Walker(container, title_h1)
+    sections = walker.run()
+    if not any(c.isalnum() for s in sections for c in s.text):
+        return None
+    return root, walker, sections, title_h1
+
+
+def _deeper_than_parsed(raw: bytes) -> bool:
+    """Does the markup open more wrappers than libxml2 nests? (a cheap count, not a parse)"""
+    return len(_WRAPPERS.findall(raw, 0, 4_000_000)) > 2 * _NESTING
 
 
 # --- decoding -------------------------------------------------------------------------------

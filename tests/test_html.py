@@ -526,3 +526,12 @@ def test_long_lists_of_bare_links_are_navigation_not_content():
     text = " ".join(s.text for s in document.sections)
     assert "infosessies" in text and "Nordic Swan" in text
     assert "2026-01-05" not in text and "page=" not in text and " 150 " not in f" {text} "
+
+
+def test_a_paragraph_under_thousands_of_nested_divs_is_kept():
+    """Guards against a 5 MB page of nested <div>s losing its one paragraph without a word: libxml2
+    drops what lies deeper than 2,048 elements, so such a page is read again without the wrappers."""
+    depth = 100_000
+    html = f"<html><body><main>{'<div>' * depth}<p>De enige alinea over groene stroom.</p>{'</div>' * depth}</main>"
+    document = extract(html + "</body></html>")
+    assert "De enige alinea over groene stroom." in " ".join(s.text for s in document.sections)

@@ -10,18 +10,12 @@ import json
 from pathlib import Path
 
 from bot import Bot
-from bot.chat import is_follow_up
 from bot.evaluate import read_questions
-from bot.query import read_query
-from bot.text import detect_language
 
 
 def signals(bot: Bot, item: dict) -> dict:
     text = item["question"]
-    previous = [t["content"] for t in item.get("history", []) if t["role"] == "user"]
-    language = detect_language(text)
-    context = previous[-1] if previous and is_follow_up(text) else ""
-    found = bot.find(read_query(text, language, context=context))
+    found = bot.find(bot._turn(text, item.get("history", []), None).query)  # read as Bot.ask reads it
     decision = found.decision
     return {
         "answerable": bool(item["expected"]),

@@ -26,19 +26,13 @@ from bench.devguide import OUT, PARTS, build_index, questions  # noqa: E402
 
 def signal_rows(bot: object, part: str) -> tuple[np.ndarray, np.ndarray]:
     """One row of signals per question of ``part``, and whether the question is answerable."""
-    from bot.chat import Bot, is_follow_up
+    from bot.chat import Bot
     from bot.decide import COEFFICIENTS
-    from bot.query import read_query
-    from bot.text import detect_language
 
     assert isinstance(bot, Bot)
     rows, labels = [], []
     for item in questions(part):
-        text = item["question"]
-        previous = [t["content"] for t in item.get("history", []) if t["role"] == "user"]
-        written = detect_language(text, default=detect_language(previous[-1]) if previous else "nl")
-        context = previous[-1] if previous and is_follow_up(text) else ""
-        query = read_query(text, written, context=context, written=written)
+        query = bot._turn(item["question"], item.get("history", []), None).query  # read as Bot.ask reads it
         _, top, found_rows, picked = bot._gather(query)
         if not picked:  # refused before any signal: nothing to learn from
             continue

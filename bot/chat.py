@@ -217,8 +217,7 @@ class Bot:
         query = read_query(text, language or detect_language(text))
         if not self.index.chunks:
             return []
-        hits, vectors = self.retriever.search(query.search, query.language, limit=max(k, 1))
-        return self._prefer_twins(hits, query.language, vectors)[:k]
+        return self._retrieve(query, max(k, 1))[0][:k]
 
     def as_retriever(self, k: int = 5, language: str = "") -> GuideRetriever:
         """This bot's search as a LangChain retriever (bot/retriever.py), for use in any LangChain chain."""
@@ -230,9 +229,13 @@ class Bot:
         hits, top, rows, picked = self._gather(query)
         return Found(hits, top, picked, self.judge.decide(query, picked, rows, top))
 
+    def _retrieve(self, query: Query, limit: int) -> tuple[list[Hit], list[np.ndarray]]:
+        """Fused hits for ``query``, the twin page in its language preferred, and the query vectors."""
+        hits, vectors = self.retriever.search(query.search, query.language, limit=limit)
+        return self._prefer_twins(hits, query.language, vectors), vectors
+
     def _gather(self, query: Query) -> tuple[list[Hit], list[Hit], list[int], list[Picked]]:
-        hits, vectors = self.retriever.search(query.search, query.language, limit=max(8, self.settings.top_k))
-        hits = self._prefer_twins(hits, query.language, vectors)
+        hits, vectors = self._retrieve(query, max(8, self.settings.top_k))
         model = self.retriever.sentence_model
         sentence_vector = vectors[self.retriever.models.index(model)] if vectors else None
         top = hits[: self.settings.top_k]

@@ -26,6 +26,7 @@ from bot.errors import IndexCorrupt, IndexMismatch
 from bot.store import (
     IndexFiles,
     Manifest,
+    check_files,
     chunk_from_row,
     open_db,
     read_manifest,
@@ -179,11 +180,21 @@ class LoadedIndex:
         return [dict(r) for r in self.read("SELECT source, title, url, language, modified, root FROM documents")]
 
 
+ROLLBACK_HINT = (
+    "Roll back with `gidsbot index use VERSION` (see `gidsbot index list`) or rebuild with `gidsbot ingest --rebuild`."
+)
+
+
 def load_index(root: object, version: str = "") -> LoadedIndex:
     from pathlib import Path
 
     files = resolve_version(Path(str(root)), version)
     manifest = read_manifest(files)
+    problems = check_files(files, manifest)
+    if problems:
+        raise IndexCorrupt(
+            f"Index version {files.version} in {files.root} is damaged: {'; '.join(problems)}. {ROLLBACK_HINT}"
+        )
     try:
         db = open_db(files.db)
         rows = db.execute("SELECT * FROM chunks ORDER BY row").fetchall()
@@ -199,9 +210,7 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
         return index
     except (sqlite3.DatabaseError, RuntimeError, OSError) as exc:  # faiss says RuntimeError
         raise IndexCorrupt(
-            f"Index version {files.version} in {files.root} is damaged ({_first_line(exc)}). "
-            "Roll back with `gidsbot index use VERSION` (see `gidsbot index list`) or rebuild with "
-            "`gidsbot ingest --rebuild`."
+            f"Index version {files.version} in {files.root} is damaged ({_first_line(exc)}). {ROLLBACK_HINT}"
         ) from None
 
 

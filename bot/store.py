@@ -2,7 +2,8 @@
 
     <index>/CURRENT                    name of the current version (replaced atomically)
     <index>/versions/<version>/
-        manifest.json                  embedding models and dimensions, counts, crawl time
+        manifest.json                  embedding models and dimensions, counts, crawl time, and the
+                                       size and SHA-256 of every data file
         chunks.sqlite                  documents (with crawl state), chunks, sentences, vocabulary
         dense-<n>.faiss                one flat inner-product index per embedding model
         report.json                    the ingest report that made this version
@@ -10,12 +11,16 @@
 A version is written completely under a temporary name, fsynced, renamed into place, and only
 then does CURRENT point at it; a reader therefore sees a whole version, old or new. Nothing is
 pickled: vectors go through ``faiss.write_index``, everything else is JSON or SQLite.
+
+Loading checks each data file's size against the manifest (cheap, every time); ``gidsbot index
+verify`` reads every byte against the SHA-256 the manifest records (:func:`check_files`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -36,7 +41,9 @@ __all__ = [
     "FORMAT",
     "IndexFiles",
     "Manifest",
+    "check_files",
     "current_version",
+    "file_digests",
     "ingest_lock",
     "list_versions",
     "new_version_dir",
@@ -80,6 +87,7 @@ class Manifest:
     crawled_at: str
     counts: dict[str, int] = field(default_factory=dict)
     format: int = FORMAT
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {bytes, sha256}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
@@ -167,6 +175,69 @@ def read_manifest(files: IndexFiles) -> Manifest:
             "Rebuild it with `gidsbot ingest --rebuild`."
         )
     return manifest
+
+
+DATA_FILES = ("chunks.sqlite", "dense-*.faiss")  # what answers are read from (not the report)
+_BLOCK = 1 << 20
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_digests(folder: Path) -> dict[str, dict[str, Any]]:
+    """The size and SHA-256 of each data file of a version folder, for its manifest."""
+    paths = sorted(p for pattern in DATA_FILES for p in folder.glob(pattern))
+    return {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in paths}
+
+
+def check_files(files: IndexFiles, manifest: Manifest, full: bool = False) -> list[str]:
+    """What is wrong with a version's data files, one sentence each (none when whole).
+
+    Without ``full`` only presence and sizes are compared (what loading does every time); with it every
+    byte is read against the recorded SHA-256 and SQLite checks its own structure. A version written
+    before checksums were recorded is checked as far as it can be (its files must open).
+    """
+    problems = []
+    for name, expected in manifest.files.items():
+        path = files.dir / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            problems.append(f"{name} is missing")
+            continue
+        if size != expected.get("bytes"):
+            problems.append(f"{name} has {size:,} bytes where the manifest records {expected.get('bytes', 0):,}")
+        elif full and _sha256(path) != expected.get("sha256"):
+            problems.append(f"{name} does not match the SHA-256 the manifest records")
+    if full and not problems:
+        problems.extend(_structure(files, manifest))
+    return problems
+
+
+def _structure(files: IndexFiles, manifest: Manifest) -> list[str]:
+    """SQLite's own check of the database and FAISS reading each vector file."""
+    problems = []
+    try:
+        connection = open_db(files.db)
+        try:
+            verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            connection.close()
+        if verdict != "ok":
+            problems.append(f"chunks.sqlite fails SQLite's check ({verdict})")
+    except sqlite3.Error as exc:
+        problems.append(f"chunks.sqlite cannot be read ({exc})")
+    for model in manifest.models:
+        try:
+            faiss.read_index(str(files.dir / model["file"]))
+        except RuntimeError:
+            problems.append(f"{model['file']} cannot be read as a FAISS index")
+    return problems
 
 
 def read_report(files: IndexFiles) -> dict[str, Any]:

@@ -6,6 +6,7 @@ changed document, keeps the vectors it had. See :mod:`bot.store` for the layout 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -26,6 +27,7 @@ from bot.store import (
     Manifest,
     chunk_from_row,
     current_version,
+    file_digests,
     new_version_dir,
     now_iso,
     open_db,
@@ -214,7 +216,8 @@ def write_version(
     expansions = {d.source: abbreviations("\n".join(c.text for c in d.chunks)) for d in documents}
     staging = new_version_dir(root)
     try:
-        with open_db(staging.db, readonly=False) as db:
+        db = open_db(staging.db, readonly=False)
+        with contextlib.closing(db), db:  # committed, then closed: the checksum must see the final file
             db.executemany(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [
@@ -278,6 +281,7 @@ def write_version(
                 "sentences": len(sentence_data),
                 "words": len(vocabulary),
             },
+            files=file_digests(staging.dir),
         )
         staging.manifest.write_text(json.dumps(manifest.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
         staging.report.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")

@@ -297,6 +297,23 @@ def test_a_session_whose_version_a_later_ingest_prunes_moves_on_with_a_notice(mo
     assert any(list_versions(root)[-1] in c.value for c in app.caption)
 
 
+def test_a_damaged_current_version_is_refused_and_the_previous_whole_one_keeps_serving(
+    monkeypatch, tmp_path, feedback_db
+):
+    root = tmp_path / "index"
+    settings = load_settings(environ={}, index=root, embeddings="hashing")
+    run_ingest(settings, show_progress=False)
+    whole = list_versions(root)[-1]
+    run_ingest(settings, rebuild=True, show_progress=False)
+    damaged = root / "versions" / list_versions(root)[-1] / "chunks.sqlite"
+    damaged.write_bytes(damaged.read_bytes()[:4096])  # a copy cut short
+    app = _app(monkeypatch, root)
+    assert "current index version is damaged" in app.warning[0].value
+    _ask(app, BMS)
+    assert any(whole in c.value for c in app.caption)
+    assert "23 mei 2018" in _text(app)
+
+
 def test_style_files_hold_no_angle_brackets():
     """Regression guard: st.html's sanitizer silently drops a whole style whose text holds `<` (even a comment)."""
     for css in (Path(APP).parent / "style.css", Path(APP).parent / "workshop.css"):

@@ -173,3 +173,52 @@ def test_a_killed_runs_staging_folder_is_cleared_at_the_start(tmp_path, corpus_c
         run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
     assert not stale.exists()  # ... yet the old leftovers went at its start
     assert not list((tmp_path / "index" / "versions").glob(".*"))  # and its own staging with it
+
+
+def test_manifest_records_every_data_files_checksum_and_verify_reads_them(tmp_path, capsys):
+    """A version whose files were damaged after publishing: loading notices a size that differs, and
+    `gidsbot index verify` notices a flipped byte that keeps the size (a SHA-256 per file)."""
+    import hashlib
+    import json
+
+    from bot.errors import IndexCorrupt
+    from ui.cli import main
+
+    root = tmp_path / "index"
+    run_ingest(load_settings(environ={}, index=root, embeddings="hashing"), show_progress=False)
+    folder = root / "versions" / current_version(root)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == {"chunks.sqlite", "dense-0.faiss"}
+    for name, recorded in manifest["files"].items():
+        data = (folder / name).read_bytes()
+        assert recorded == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    assert main(["index", "verify", "--index", str(root), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["ok"] is True
+
+    vectors = folder / "dense-0.faiss"
+    data = bytearray(vectors.read_bytes())
+    data[-5] ^= 0xFF  # one flipped bit pattern deep in the vectors: same size, other content
+    vectors.write_bytes(bytes(data))
+    assert main(["index", "verify", "--index", str(root), "--json"]) == 1
+    checked = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert checked["ok"] is False
+    assert "dense-0.faiss does not match the SHA-256" in checked["versions"][0]["problems"][0]
+
+    vectors.write_bytes(bytes(data[:-100]))
+    with pytest.raises(IndexCorrupt, match="dense-0.faiss has .* bytes where the manifest records"):
+        Bot.load(root)
+
+
+def test_verify_all_lists_each_version(tmp_path, capsys):
+
+    from ui.cli import main
+
+    root = tmp_path / "index"
+    settings = load_settings(environ={}, index=root, embeddings="hashing")
+    run_ingest(settings, show_progress=False)
+    run_ingest(settings, rebuild=True, show_progress=False)
+    (root / "versions" / list_versions(root)[0] / "chunks.sqlite").unlink()
+    assert main(["index", "verify", "--all", "--index", str(root)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(list_versions(root)[1]) and lines[0].endswith("whole")
+    assert "chunks.sqlite is missing" in lines[1]

@@ -100,12 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     serve.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
 
-    index = sub.add_parser("index", help="list index versions, or choose the current one (rollback)")
+    index = sub.add_parser("index", help="list, verify or choose index versions (rollback)")
     index_sub = index.add_subparsers(dest="action", metavar="ACTION", required=True)
     _common(index_sub.add_parser("list", help="list published versions"))
     use = index_sub.add_parser("use", help="make VERSION the current one (rollback, or pin for a workshop)")
     _common(use)
     use.add_argument("version")
+    verify = index_sub.add_parser(
+        "verify",
+        help="read every file of a version against the checksums in its manifest",
+        description="Check a version's files against the SHA-256 its manifest records, and the database's "
+        "own structure. Exit 1 when one is damaged.",
+    )
+    _common(verify)
+    verify.add_argument("version", nargs="?", default="", help="the version to check (default: the current one)")
+    verify.add_argument("--all", action="store_true", help="check every version")
     return parser
 
 
@@ -255,6 +264,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     from bot.store import current_version, list_versions, read_manifest, resolve_version, set_current
 
     root = Path(_settings(args).index)
+    if args.action == "verify":
+        return _verify(args, root)
     if args.action == "use":
         set_current(root, args.version)
     current = current_version(root)
@@ -288,6 +299,34 @@ def cmd_index(args: argparse.Namespace) -> int:
     )
     _emit(args, {"current": current, "versions": versions}, human)
     return 0
+
+
+def _verify(args: argparse.Namespace, root: Path) -> int:
+    from bot.store import check_files, list_versions, read_manifest, resolve_version
+
+    names = list(reversed(list_versions(root))) if args.all else [resolve_version(root, args.version).version]
+    checked: list[dict[str, Any]] = []
+    for name in names:
+        try:
+            files = resolve_version(root, name)
+            manifest = read_manifest(files)
+            problems = check_files(files, manifest, full=True)
+            note = "" if manifest.files else "written before checksums were recorded: only its structure was checked"
+        except GidsbotError as exc:
+            problems, note = [str(exc)], ""
+        checked.append({"version": name, "ok": not problems, "problems": problems, "note": note})
+    whole = all(v["ok"] for v in checked)
+    human = (
+        "\n".join(
+            f"{v['version']}: "
+            + ("whole" if v["ok"] else "damaged: " + "; ".join(v["problems"]))
+            + (f" ({v['note']})" if v["note"] else "")
+            for v in checked
+        )
+        or f"No index versions in {root}."
+    )
+    _emit(args, {"ok": whole, "versions": checked}, human)
+    return 0 if whole else 1
 
 
 COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve, "index": cmd_index}

@@ -124,6 +124,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "La version d'index de cette conversation n'existe plus ; la version actuelle répond désormais.",
         "en": "This conversation's index version is gone; the current version answers from now on.",
     },
+    "version_damaged": {
+        "nl": "De huidige indexversie is beschadigd; versie {version} antwoordt tot een beheerder het herstelt.",
+        "fr": "La version d'index actuelle est endommagée ; la version {version} répond jusqu'à ce qu'un "
+        "gestionnaire la répare.",
+        "en": "The current index version is damaged; version {version} answers until a maintainer repairs it.",
+    },
     "thinking": {"nl": "Zoeken in de gids…", "fr": "Recherche dans le guide…", "en": "Searching the guide…"},
     # The status page
     "status_title": {"nl": "Status van de index", "fr": "État de l'index", "en": "Index status"},

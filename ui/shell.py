@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from bot.errors import GidsbotError, IndexMissing
+from bot.errors import GidsbotError, IndexCorrupt, IndexMissing
 from bot.settings import Settings, load_settings
 from bot.store import current_version, list_versions
 from ui.feedback import FeedbackStore, feedback_path
@@ -96,12 +96,32 @@ def _load(settings: Settings, lang: str) -> tuple[Loaded | None, str, str, str]:
                 raise
             notice = t("version_gone", lang)  # pruned since the session started: move on to the current one
             loaded = load(settings, resolve_version(settings))
+        except IndexCorrupt as exc:
+            if settings.pin_version:
+                raise
+            # a damaged current version is refused; the newest whole one keeps serving
+            loaded = _newest_whole(settings, exc)
+            notice = t("version_damaged", lang, version=loaded.version)
+            log.error("%s Answering from %s meanwhile.", exc, loaded.version)
     except IndexMissing as exc:
         return None, str(exc), t("no_index_hint", lang), ""
     except GidsbotError as exc:
         return None, str(exc), "", ""
     st.session_state[VERSION_KEY] = loaded.version
     return loaded, "", "", notice
+
+
+def _newest_whole(settings: Settings, damaged: IndexCorrupt) -> Loaded:
+    """The newest version that loads, when the current one is damaged (raises ``damaged`` if none does)."""
+    current = current_version(Path(settings.index).expanduser())
+    for version in reversed(list_versions(Path(settings.index).expanduser())):
+        if version == current:
+            continue
+        try:
+            return load(settings, version)
+        except GidsbotError:
+            continue
+    raise damaged
 
 
 def prepare() -> Shell:

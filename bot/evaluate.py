@@ -24,6 +24,7 @@ from bot.verify import cited_numbers, written_in
 
 __all__ = [
     "evaluate",
+    "figures",
     "format_evaluation",
     "percentile",
     "phantom_numbers",
@@ -158,7 +159,7 @@ def rate(values: Iterable[bool | None]) -> float | None:
     return round(sum(1 for v in known if v) / len(known), 3) if known else None
 
 
-def _figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     answerable = [r for r in rows if r["answerable"]]
     return {
         "n": len(rows),
@@ -187,7 +188,7 @@ def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[
         return rate(d["rank"] is not None and d["rank"] <= at for d in answerable)
 
     mrr = sum(1 / d["rank"] for d in answerable if d["rank"]) / len(answerable) if answerable else None
-    whole = _figures(details)
+    whole = figures(details)
     categories = sorted({d["category"] for d in details})
     return {
         "n": len(details),
@@ -208,7 +209,7 @@ def evaluate(bot: Bot, questions: Sequence[dict[str, Any]], k: int = 5) -> dict[
         "phantom_citations": sum(1 for d in details if d["phantom"]),
         "unused_citations": sum(d["unused_citations"] for d in details),
         "fallbacks": sum(1 for d in details if d["fallback"]),
-        "by_category": {c: _figures([d for d in details if d["category"] == c]) for c in categories},
+        "by_category": {c: figures([d for d in details if d["category"] == c]) for c in categories},
         "details": details,
     }
 
@@ -223,6 +224,6 @@ def format_evaluation(result: dict[str, Any]) -> str:
     columns = ["n", "answered", "cited_source", "fact", "refused", "language_match"]
     lines.append("")
     lines.append("category".ljust(16) + "".join(c.rjust(15) for c in columns))
-    for name, figures in result["by_category"].items():
-        lines.append(name.ljust(16) + "".join(_shown(figures[c]).rjust(15) for c in columns))
+    for name, shown in result["by_category"].items():
+        lines.append(name.ljust(16) + "".join(_shown(shown[c]).rjust(15) for c in columns))
     return "\n".join(lines)

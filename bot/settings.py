@@ -47,6 +47,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Added to the probability an answer needs (0.5); raise it (up to 0.4) to refuse more often.",
     ),
     Setting("keep_versions", 5, "How many published index versions to keep for rollback."),
+    Setting(
+        "gate",
+        "",
+        "Gold questions (JSON lines, as for `gidsbot eval`) a new index version must answer before it is "
+        "published; empty: no gate (sources.toml may name one).",
+    ),
+    Setting(
+        "gate_tolerance",
+        0.05,
+        "How far a gate figure (answered, cited source, fact, refused) may fall below the current version's.",
+    ),
     Setting("llm_base_url", "", "OpenAI-compatible endpoint of a language model; empty means extractive answers."),
     Setting("llm_model", "", "Model name to ask at that endpoint."),
     Setting("llm_api_key", "", "API key for that endpoint (any text for servers that need none)."),
@@ -84,6 +95,8 @@ class Settings:
     sentence_weight: float = 0.5
     min_evidence: float = 0.0
     keep_versions: int = 5
+    gate: str = ""
+    gate_tolerance: float = 0.05
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""

@@ -1,6 +1,7 @@
 """The index on disk: one directory per published version and a pointer to the current one.
 
     <index>/CURRENT                    name of the current version (replaced atomically)
+    <index>/last-ingest.json           the report of the latest run, published or refused by the gate
     <index>/versions/<version>/
         manifest.json                  embedding models and dimensions, counts, crawl time, and the
                                        size and SHA-256 of every data file
@@ -50,10 +51,12 @@ __all__ = [
     "clean_staging",
     "open_db",
     "publish",
+    "read_last_run",
     "read_manifest",
     "read_report",
     "read_vectors",
     "resolve_version",
+    "write_last_run",
     "write_vectors",
 ]
 
@@ -243,6 +246,23 @@ def _structure(files: IndexFiles, manifest: Manifest) -> list[str]:
 def read_report(files: IndexFiles) -> dict[str, Any]:
     try:
         return dict(json.loads(files.report.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+LAST_RUN = "last-ingest.json"
+
+
+def write_last_run(root: Path, report: dict[str, Any]) -> None:
+    """Keep the latest run's report beside the versions: a run the gate refused has no version to hold it."""
+    temporary = root / (LAST_RUN + ".tmp")
+    temporary.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, root / LAST_RUN)
+
+
+def read_last_run(root: Path) -> dict[str, Any]:
+    try:
+        return dict(json.loads((Path(root) / LAST_RUN).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return {}
 

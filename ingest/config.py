@@ -4,6 +4,9 @@ A site's table in the file may set any :class:`ingest.crawl.CrawlConfig` field; 
 out comes from the settings (``GIDSBOT_CRAWL_DELAY``, ``GIDSBOT_MAX_PAGES``... see
 ``bot.settings``), so a value written for one site wins over the general setting. Unknown keys
 are refused, so a typo ("exlude") cannot silently widen a crawl.
+
+Beside the sites, the file may name an evaluation gate: ``gate = "gate.jsonl"`` (gold questions,
+relative to the file) and ``gate_tolerance = 0.05`` (see ``bot.gate``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from bot.settings import Settings
 from ingest.crawl import CrawlConfig, Scope, check_config
 from ingest.urls import host_of, normalize
 
-__all__ = ["load_sources", "settings_fields", "site_config"]
+__all__ = ["load_gate", "load_sources", "settings_fields", "site_config"]
 
 _FIELDS = {
     "name",
@@ -58,15 +61,38 @@ def site_config(url: str, settings: Settings | None = None) -> CrawlConfig:
     return CrawlConfig(name=host_of(start), start_urls=(start,), **settings_fields(settings))
 
 
-def load_sources(path: Path | str, settings: Settings | None = None) -> list[CrawlConfig]:
-    """Every ``[[site]]`` of a sources file, with the settings filling what a site does not set."""
-    path = Path(path)
+_TOP = {"site", "gate", "gate_tolerance"}
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise IngestError(f"Cannot read the crawl configuration {path}: {exc.strerror}.") from None
     except tomllib.TOMLDecodeError as exc:
         raise IngestError(f"{path} is not valid TOML: {exc}.") from None
+    unknown = set(data) - _TOP
+    if unknown:
+        raise IngestError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(_TOP))}).")
+    return data
+
+
+def load_gate(path: Path | str) -> tuple[Path | None, float | None]:
+    """The sources file's evaluation gate: its gold questions (relative to the file) and tolerance."""
+    path = Path(path)
+    data = _read(path)
+    gate, tolerance = data.get("gate"), data.get("gate_tolerance")
+    if gate is not None and not isinstance(gate, str):
+        raise IngestError(f'{path}: gate must be the path of a questions file in quotes, like "gate.jsonl".')
+    if tolerance is not None and (isinstance(tolerance, bool) or not isinstance(tolerance, int | float)):
+        raise IngestError(f"{path}: gate_tolerance must be a number between 0 and 1, not {tolerance!r}.")
+    return (path.parent / gate if gate else None), (float(tolerance) if tolerance is not None else None)
+
+
+def load_sources(path: Path | str, settings: Settings | None = None) -> list[CrawlConfig]:
+    """Every ``[[site]]`` of a sources file, with the settings filling what a site does not set."""
+    path = Path(path)
+    data = _read(path)
     sites = data.get("site", [])
     if not isinstance(sites, list) or not sites:
         raise IngestError(f"{path} has no [[site]] table.")

@@ -31,7 +31,6 @@ from bot.store import (
     new_version_dir,
     now_iso,
     open_db,
-    publish,
     read_manifest,
     read_vectors,
     resolve_version,
@@ -43,7 +42,7 @@ from bot.units import Unit, answer_units
 from ingest.chunk import embedding_text
 from ingest.types import IngestReport
 
-__all__ = ["DocRecord", "Previous", "load_previous", "write_version"]
+__all__ = ["DocRecord", "Previous", "load_previous", "stage_version", "write_report"]
 
 log = logging.getLogger("gidsbot.ingest")
 
@@ -194,19 +193,18 @@ def _vocabulary_rows(
     return [(w, known[w]) for w in wanted]
 
 
-def write_version(
+def stage_version(
     root: Path,
     spec: str,
     models: Sequence[NamedEmbeddings],
     documents: Sequence[DocRecord],
     previous: Previous | None,
     report: IngestReport,
-    keep: int = 5,
-    pinned: str = "",
     progress: Callable[[int], None] | None = None,
     started: float | None = None,
-) -> str:
-    """Write and publish a version holding exactly ``documents``; fills the report's counts."""
+) -> IndexFiles:
+    """Write a whole version holding exactly ``documents`` under a hidden name, not yet published (the
+    gate may still refuse it); fills the report's counts."""
     chunks = [chunk for doc in documents for chunk in doc.chunks]
     matrices, embedded = _embed_missing(chunks, models, previous, progress)
     sentence_model = next((m for m in models if m.name == "use"), models[0])  # the fast one
@@ -284,8 +282,8 @@ def write_version(
             files=file_digests(staging.dir),
         )
         staging.manifest.write_text(json.dumps(manifest.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
-        staging.report.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
-        return publish(staging, keep=keep, pinned=pinned).version
+        write_report(staging, report)
+        return staging
     except BaseException as exc:
         # nothing half-written stays behind: the current version keeps serving, the next run starts clean
         shutil.rmtree(staging.dir, ignore_errors=True)
@@ -295,6 +293,10 @@ def write_version(
                 "run the ingestion again; the current index keeps serving."
             ) from None
         raise
+
+
+def write_report(files: IndexFiles, report: IngestReport) -> None:
+    files.report.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def _disk_full(exc: BaseException) -> bool:

@@ -13,23 +13,29 @@ import fnmatch
 import hashlib
 import logging
 import os
+import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
 from bot.embeddings import load_models, parse_spec
 from bot.errors import IngestError
 from bot.settings import Settings
-from bot.store import clean_staging, ingest_lock, read_manifest, resolve_version
+from bot.store import IndexFiles, clean_staging, ingest_lock, publish, read_manifest, resolve_version, write_last_run
 from ingest.chunk import chunk_document
 from ingest.extract import ExtractError, media_type, read_bytes
-from ingest.index import DocRecord, Previous, load_previous, write_version
+from ingest.index import DocRecord, Previous, load_previous, stage_version, write_report
 from ingest.types import Document, IngestReport
 
-__all__ = ["bundled_corpus", "iter_files", "run_ingest"]
+__all__ = ["Gate", "bundled_corpus", "iter_files", "run_ingest"]
+
+# The evaluation gate: (index folder, name of the written but unpublished version) -> its verdict, a
+# JSON object with at least "passed". bot.gate.Gate is one; ingestion only calls it.
+Gate = Callable[[Path, str], dict[str, Any]]
 
 log = logging.getLogger("gidsbot.ingest")
 IGNORE_FILE = ".gidsbotignore"
@@ -219,8 +225,13 @@ def run_ingest(
     max_pages: int | None = None,
     rebuild: bool = False,
     show_progress: bool = True,
+    gate: Gate | None = None,
 ) -> IngestReport:
-    """Ingest the given sources (the bundled corpus when none) and publish a new index version."""
+    """Ingest the given sources (the bundled corpus when none) and publish a new index version.
+
+    With a ``gate``, the new version is published only if the gate passes it; otherwise the report
+    says ``published: false`` and the current version keeps serving.
+    """
     started = time.monotonic()
     root = Path(settings.index)
     report = IngestReport()
@@ -249,19 +260,29 @@ def run_ingest(
         models = load_models(spec)
         chunks_to_embed = sum(len(r.chunks) for r in run.records.values())
         with tqdm(desc="embedding", unit="chunk", total=chunks_to_embed, disable=not show_progress, leave=False) as bar:
-            write_version(
-                root,
-                spec,
-                models,
-                list(run.records.values()),
-                previous,
-                report,
-                keep=settings.keep_versions,
-                pinned=settings.pin_version,
-                progress=bar.update,
-                started=started,
+            staging = stage_version(
+                root, spec, models, list(run.records.values()), previous, report, progress=bar.update, started=started
             )
+        _judge_and_publish(staging, report, settings, gate, started)
     return report
+
+
+def _judge_and_publish(
+    staging: IndexFiles, report: IngestReport, settings: Settings, gate: Gate | None, started: float
+) -> None:
+    """Let the gate judge the written version, then publish it or throw it away; record the run."""
+    try:
+        if gate is not None:
+            log.info("gate: answering the gold questions on the new version")
+            report.gate = gate(staging.root, staging.version)
+            report.published = bool(report.gate.get("passed"))
+        report.seconds = round(time.monotonic() - started, 2)
+        if report.published:
+            write_report(staging, report)
+            publish(staging, keep=settings.keep_versions, pinned=settings.pin_version)
+    finally:  # published, it was renamed away; refused or failed, nothing of it stays
+        shutil.rmtree(staging.dir, ignore_errors=True)
+    write_last_run(staging.root, report.to_json())
 
 
 def _existing_spec(root: Path) -> str:

@@ -239,6 +239,38 @@ def test_status_page_lists_failures_and_skips_of_the_last_ingest(monkeypatch, tm
     assert any("not-text" in str(t.value.values) for t in app.table)
 
 
+def test_status_page_shows_a_refused_gate_and_adds_an_unanswered_question_to_it(
+    monkeypatch, tmp_path, corpus_copy, feedback_db
+):
+    import json
+
+    from bot.gate import Gate
+
+    root = tmp_path / "index"
+    settings = load_settings(environ={}, index=root, embeddings="hashing")
+    run_ingest(settings, paths=[corpus_copy], show_progress=False)
+    gold = tmp_path / "gate.jsonl"
+    gold.write_text(json.dumps({"question": BMS, "expected": ["vlaams-parlement"], "facts": ["23 mei 2018"]}) + "\n")
+    (corpus_copy / VLAAMS).unlink()
+    report = run_ingest(settings, paths=[corpus_copy], show_progress=False, gate=Gate.from_file(gold, settings))
+    assert report.published is False
+    monkeypatch.setenv("GIDSBOT_GATE", str(gold))
+    app = _ask(_app(monkeypatch, root), OFF_TOPIC)  # a question the guide cannot answer
+    app.switch_page("pages/status.py").run()
+    assert not app.exception
+    refused = app.error[0].value
+    assert "was not published" in refused and report.index_version in refused and "fact" in refused
+    assert any(BMS in str(d.value.values) for d in app.dataframe)  # the question that got worse
+    # the form: the unanswered question must be refused from now on
+    form = next(r for r in app.radio if r.label == "What should the bot do?")
+    form.set_value("refuse")
+    next(b for b in app.button if b.label == "Add").click().run()
+    assert not app.exception
+    assert "Added to" in app.success[-1].value and "gate.jsonl" in app.success[-1].value
+    lines = [json.loads(line) for line in gold.read_text().splitlines()]
+    assert lines[-1] == {"question": OFF_TOPIC, "expected": [], "language": "nl", "category": "status-refused"}
+
+
 def test_pinned_version_and_a_session_keep_their_version(monkeypatch, tmp_path, feedback_db):
     root = tmp_path / "index"
     settings = load_settings(environ={}, index=root, embeddings="hashing")

@@ -80,7 +80,7 @@ def test_interrupted_ingest_leaves_the_previous_version_serving(tmp_path, corpus
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ingest.index.publish", interrupted)
+    monkeypatch.setattr("ingest.pipeline.publish", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
     assert current_version(tmp_path / "index") == before
@@ -168,7 +168,7 @@ def test_a_killed_runs_staging_folder_is_cleared_at_the_start(tmp_path, corpus_c
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ingest.index.publish", interrupted)  # this run never reaches the end ...
+    monkeypatch.setattr("ingest.pipeline.publish", interrupted)  # this run never reaches the end ...
     with pytest.raises(KeyboardInterrupt):
         run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
     assert not stale.exists()  # ... yet the old leftovers went at its start

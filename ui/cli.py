@@ -59,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--max-pages", type=int, metavar="N", help="fetch at most N pages per site")
     ingest.add_argument("--embeddings", metavar="SPEC", help="embedding models, e.g. e5+use (default: as built)")
     ingest.add_argument("--rebuild", action="store_true", help="embed everything anew instead of reusing vectors")
+    ingest.add_argument(
+        "--gate",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="gold questions the new version must answer as well as the current one before it is published "
+        "(as for `gidsbot eval`; default: GIDSBOT_GATE, or gate in --config)",
+    )
+    ingest.add_argument("--no-gate", action="store_true", help="publish without the evaluation gate")
 
     ask = sub.add_parser(
         "ask",
@@ -129,19 +137,41 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], human: str) -> None:
         sys.stdout.write(human.rstrip() + "\n")
 
 
+def _gate(args: argparse.Namespace, settings: Settings) -> Any:
+    """The evaluation gate of this run: --gate, else the sources file's, else GIDSBOT_GATE; or none."""
+    if args.no_gate:
+        return None
+    from bot.gate import Gate
+
+    path, tolerance = args.gate, None
+    if args.config is not None:
+        from ingest.config import load_gate
+
+        named, tolerance = load_gate(args.config)
+        path = path or named
+    path = path or (Path(settings.gate) if settings.gate else None)
+    return Gate.from_file(path, settings, tolerance) if path else None
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import run_ingest
 
+    settings = _settings(args)
     report = run_ingest(
-        _settings(args),
+        settings,
         sites=args.site,
         paths=args.path,
         config=args.config,
         max_pages=args.max_pages,
         rebuild=args.rebuild,
         show_progress=sys.stderr.isatty(),
+        gate=_gate(args, settings),
     )
     data = report.to_json()
+    if not report.published:
+        _emit(args, data, _gate_lines(report.gate or {}, report.index_version))
+        sys.stderr.write(f"gidsbot: {_refusal(report.gate or {}, report.index_version)}\n")
+        return 1
     lines = [
         f"Published index version {report.index_version} in {report.seconds:.1f} s: "
         f"{report.documents} documents, {report.chunks} chunks.",
@@ -155,8 +185,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         lines.extend(f"  {f['url']}: {f['error']}" for f in report.failed[:20])
     if report.skipped_counts:
         lines.append("Skipped: " + ", ".join(f"{n:,} {r}" for r, n in sorted(report.skipped_counts.items())))
+    if report.gate:
+        lines.append(_gate_lines(report.gate, report.index_version))
     _emit(args, data, "\n".join(lines))
     return 0
+
+
+def _refusal(gate: dict[str, Any], version: str) -> str:
+    fell = ", ".join(f"{name} {gate['before'][name]} → {gate['after'][name]}" for name in gate.get("fell", []))
+    return (
+        f"The evaluation gate refused version {version} ({fell}, tolerance {gate.get('tolerance')}); "
+        f"it was not published and version {gate.get('against') or 'none'} keeps serving. "
+        "Publish it anyway with --no-gate."
+    )
+
+
+def _gate_lines(gate: dict[str, Any], version: str) -> str:
+    """The gate's figures before and after, and the questions whose outcome changed."""
+    names = ("answered", "cited_source", "fact", "refused")
+    before, after = gate.get("before") or {}, gate.get("after") or {}
+    verdict = "passed" if gate.get("passed") else "refused"
+    lines = [f"Gate ({gate.get('questions', 0)} questions, {gate.get('file', '')}): {verdict}."]
+    lines.extend(f"  {n:<13} {before.get(n, 'n/a')!s:>6} → {after.get(n, 'n/a')!s:>6}" for n in names)
+    for change in gate.get("changed", [])[:20]:
+        mark = "worse" if change["worse"] else "better"
+        lines.append(f"  {mark}: {change['question']}")
+    return "\n".join(lines)
 
 
 def _read_history(path: Path | None) -> list[dict[str, str]]:

@@ -173,6 +173,66 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Roll back to a version (or pin one for a workshop) with:",
     },
     "feedback": {"nl": "Feedback", "fr": "Avis", "en": "Feedback"},
+    "gate": {"nl": "Evaluatiepoort", "fr": "Contrôle d'évaluation", "en": "Evaluation gate"},
+    "gate_passed": {
+        "nl": "Versie {version} beantwoordde de {n} gouden vragen minstens zo goed als de vorige en werd gepubliceerd.",
+        "fr": "La version {version} a répondu aux {n} questions de référence au moins aussi bien que la précédente "
+        "et a été publiée.",
+        "en": "Version {version} answered the {n} gold questions at least as well as the previous one and was "
+        "published.",
+    },
+    "gate_refused": {
+        "nl": "De laatste ingest werd niet gepubliceerd: versie {version} deed het slechter op {fell}. "
+        "Versie {against} blijft antwoorden.",
+        "fr": "La dernière ingestion n'a pas été publiée : la version {version} faisait moins bien sur {fell}. "
+        "La version {against} continue de répondre.",
+        "en": "The last ingest was not published: version {version} did worse on {fell}. Version {against} keeps "
+        "answering.",
+    },
+    "no_gate": {
+        "nl": "Geen evaluatiepoort: stel GIDSBOT_GATE in op een bestand met gouden vragen, of gebruik --gate.",
+        "fr": "Pas de contrôle d'évaluation : donnez à GIDSBOT_GATE un fichier de questions de référence, ou "
+        "utilisez --gate.",
+        "en": "No evaluation gate: set GIDSBOT_GATE to a file of gold questions, or use --gate.",
+    },
+    "figure": {"nl": "Maat", "fr": "Mesure", "en": "Figure"},
+    "before": {"nl": "Vorige versie", "fr": "Version précédente", "en": "Previous version"},
+    "after": {"nl": "Nieuwe versie", "fr": "Nouvelle version", "en": "New version"},
+    "changed_questions": {
+        "nl": "Vragen die veranderden",
+        "fr": "Questions qui ont changé",
+        "en": "Questions that changed",
+    },
+    "worse": {"nl": "slechter", "fr": "moins bien", "en": "worse"},
+    "better": {"nl": "beter", "fr": "mieux", "en": "better"},
+    "add_to_gate": {
+        "nl": "Een vraag zonder antwoord aan de poort toevoegen",
+        "fr": "Ajouter une question sans réponse au contrôle",
+        "en": "Add an unanswered question to the gate",
+    },
+    "gate_outcome": {"nl": "Wat moet de bot doen?", "fr": "Que doit faire le bot ?", "en": "What should the bot do?"},
+    "gate_refuse": {
+        "nl": "Weigeren: de gids behandelt dit niet",
+        "fr": "Refuser : le guide ne traite pas ce point",
+        "en": "Refuse: the guide does not cover it",
+    },
+    "gate_answer": {
+        "nl": "Antwoorden uit deze bron",
+        "fr": "Répondre à partir de cette source",
+        "en": "Answer from this source",
+    },
+    "gate_fact": {
+        "nl": "Woorden die in het antwoord moeten staan (optioneel)",
+        "fr": "Mots que la réponse doit contenir (facultatif)",
+        "en": "Words the answer must hold (optional)",
+    },
+    "add": {"nl": "Toevoegen", "fr": "Ajouter", "en": "Add"},
+    "gate_added": {"nl": "Toegevoegd aan {path}.", "fr": "Ajoutée à {path}.", "en": "Added to {path}."},
+    "gate_known": {
+        "nl": "Deze vraag staat al in {path}.",
+        "fr": "Cette question figure déjà dans {path}.",
+        "en": "This question is in {path} already.",
+    },
     "unanswered": {"nl": "Vragen zonder antwoord", "fr": "Questions sans réponse", "en": "Unanswered questions"},
     "unanswered_help": {
         "nl": "Waar de gids aankopers zonder antwoord laat: precies wat de redactie moet weten.",

@@ -15,7 +15,10 @@ from typing import Any
 
 import streamlit as st
 
+from bot.errors import GidsbotError
+from bot.store import read_last_run
 from ui.feedback import feedback_path, to_csv
+from ui.gatefile import add_gold_question, gold_record
 from ui.i18n import t, when
 from ui.markup import md_escape
 from ui.overview import per_site_language, skipped_by_reason, version_rows
@@ -117,6 +120,79 @@ def versions_section(shell: Shell) -> None:
     st.code("gidsbot index list\ngidsbot index use VERSION", language="bash")
 
 
+GATE_FIGURES = ("answered", "cited_source", "fact", "refused")
+
+
+def gate_section(shell: Shell) -> None:
+    """The gate's verdict on the latest run (a refused run is only known from last-ingest.json)."""
+    assert shell.settings is not None
+    lang = shell.lang
+    st.subheader(t("gate", lang), anchor=False)
+    last = read_last_run(Path(shell.settings.index))
+    gate = last.get("gate") or {}
+    if not gate:
+        st.caption(t("no_gate", lang))
+    else:
+        version = str(last.get("index_version", ""))
+        if last.get("published", True):
+            st.success(md_escape(t("gate_passed", lang, version=version, n=gate.get("questions", 0))))
+        else:
+            fell = ", ".join(str(name) for name in gate.get("fell", []))
+            st.error(md_escape(t("gate_refused", lang, version=version, fell=fell, against=gate.get("against", ""))))
+        before, after = gate.get("before") or {}, gate.get("after") or {}
+        _table(
+            [
+                {"figure": name, "before": before.get(name, "n/a"), "after": after.get(name, "n/a")}
+                for name in GATE_FIGURES
+            ],
+            {"figure": t("figure", lang), "before": t("before", lang), "after": t("after", lang)},
+        )
+        changed = gate.get("changed") or []
+        if changed:
+            st.markdown(f"**{t('changed_questions', lang)}**")
+            st.dataframe(
+                [
+                    {t("question", lang): c["question"], "": t("worse" if c["worse"] else "better", lang)}
+                    for c in changed
+                ],
+                hide_index=True,
+                width="stretch",
+            )
+    path = shell.settings.gate or gate.get("file", "")
+    if path and shell.loaded is not None:
+        _add_to_gate(shell, Path(path))
+
+
+def _add_to_gate(shell: Shell, path: Path) -> None:
+    """A maintainer turns an unanswered question into a gold one: to be refused, or answered from a page."""
+    assert shell.loaded is not None and shell.store is not None
+    lang = shell.lang
+    try:
+        unanswered = shell.store.unanswered()
+    except (sqlite3.Error, OSError):
+        return
+    if not unanswered:
+        return
+    sources = sorted(str(d["source"]) for d in shell.loaded.bot.index.documents())
+    with st.expander(t("add_to_gate", lang)), st.form("add-to-gate", clear_on_submit=True):
+        asked = st.selectbox(
+            t("question", lang), range(len(unanswered)), format_func=lambda i: unanswered[i]["question"]
+        )
+        outcome = st.radio(t("gate_outcome", lang), ["refuse", "answer"], format_func=lambda o: t(f"gate_{o}", lang))
+        source = st.selectbox(t("gate_answer", lang), sources)
+        fact = st.text_input(t("gate_fact", lang))
+        if not st.form_submit_button(t("add", lang)):
+            return
+    chosen = unanswered[asked or 0]
+    try:
+        record = gold_record(chosen["question"], chosen["language"], source if outcome == "answer" else "", fact)
+        added = add_gold_question(path, record)
+    except (GidsbotError, OSError) as exc:
+        st.warning(md_escape(str(exc)))
+        return
+    st.success(md_escape(t("gate_added" if added else "gate_known", lang, path=str(path))))
+
+
 def _download(label: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str], name: str, key: str) -> None:
     st.download_button(
         label,
@@ -215,6 +291,8 @@ def main() -> None:
         index_section(shell)
         report_section(shell)
         versions_section(shell)
+    if shell.settings is not None:
+        gate_section(shell)
     feedback_section(shell)
 
 

@@ -42,6 +42,7 @@ _FOLLOW_UP = re.compile(
     r"en het|and the|and for|en wat|et qu|and what|en hoe|et comment)\b",
     re.IGNORECASE,
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # a piece of streamed extractive text ends after a sentence or a citation
 _PIECE_END = re.compile(r"(?<=[.!?:\]])(?=\s)")
@@ -49,10 +50,16 @@ _PIECE_END = re.compile(r"(?<=[.!?:\]])(?=\s)")
 log = logging.getLogger("gidsbot.llm")
 
 
+def readable(text: str) -> str:
+    """``text`` with what cannot be written as UTF-8 (a byte that was not UTF-8, kept by Python as a lone
+    surrogate) shown as the replacement character."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def clean_question(question: object) -> str:
     if not isinstance(question, str):
         raise QuestionError("A question must be text.")
-    text = " ".join(_CONTROL.sub(" ", question).split())
+    text = " ".join(_CONTROL.sub(" ", readable(question)).split())
     if not text:
         raise QuestionError("The question is empty: type a question about sustainable public procurement.")
     if len(text) > MAX_QUESTION_CHARS:
@@ -73,7 +80,8 @@ def _previous_questions(history: Sequence[Mapping[str, str]]) -> list[str]:
             raise QuestionError("Each history turn must be an object with role 'user' or 'assistant' and content.")
         content = turn.get("content")
         if turn["role"] == "user" and isinstance(content, str) and content.strip():
-            turns.append(" ".join(_CONTROL.sub(" ", content[: 4 * MAX_QUESTION_CHARS]).split())[:MAX_QUESTION_CHARS])
+            cut = readable(content[: 4 * MAX_QUESTION_CHARS])
+            turns.append(" ".join(_CONTROL.sub(" ", cut).split())[:MAX_QUESTION_CHARS])
     return turns
 
 

@@ -210,3 +210,28 @@ def test_bad_input_gets_one_sentence_not_a_traceback(index, tmp_path, capsys, ca
     captured = capsys.readouterr()
     assert expected in json.loads(captured.out.strip().splitlines()[-1])["error"]
     assert "Traceback" not in captured.err and captured.err.count("\n") == 1
+
+
+def test_a_question_with_a_byte_that_is_not_utf8_gets_an_answer_not_a_traceback(index):
+    """Guards against the traceback for a question holding a byte that is not UTF-8 (a terminal in
+    Latin-1, a pasted fragment): Python keeps it as a lone surrogate that JSON and stdout refuse."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ui.cli",
+            "ask",
+            b"Wanneer werd de eerste Buyer Meets Supplier gehouden? \xff",
+            "--index",
+            str(index),
+            "--json",
+        ],
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "GIDSBOT_EMBEDDINGS": "hashing", "PYTHONIOENCODING": "utf-8"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"Traceback" not in done.stderr
+    answer = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
+    assert answer["found"] is True and "23 mei 2018" in answer["answer"]
+    assert answer["question"].endswith("\ufffd")  # the unreadable byte, shown as the replacement character

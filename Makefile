@@ -35,13 +35,13 @@ run: install
 
 test: install-dev browser
 	$(BIN)/ruff check .
-	$(BIN)/mypy ingest bot ui
+	$(BIN)/mypy gidsbot ingest bot ui
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check ingest bot ui
-	$(BIN)/mypy ingest bot ui
+	$(BIN)/ruff format --check gidsbot ingest bot ui
+	$(BIN)/mypy gidsbot ingest bot ui
 
 bench: install-dev
 	$(BIN)/python bench/run.py

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_crawl import build  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from gidsbot.settings import load_settings  # noqa: E402
 from ingest.pipeline import run_ingest  # noqa: E402
 from tests.crawlsite import Site  # noqa: E402
 

@@ -113,7 +113,7 @@ def _fingerprint() -> str:
 
 def build_index(index: Path, rebuild: bool = False) -> Path:
     """Crawl the served development guide into ``index`` (skipped when the pages have not changed)."""
-    from bot.settings import load_settings
+    from gidsbot.settings import load_settings
     from ingest.pipeline import run_ingest
 
     stamp = index / "devguide.fingerprint"

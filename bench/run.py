@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import Bot  # noqa: E402
 from bot.evaluate import evaluate, percentile, read_questions  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from gidsbot.settings import load_settings  # noqa: E402
 from ingest.pipeline import run_ingest  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "questions.jsonl"

@@ -41,7 +41,7 @@ def grow(source_root: Path, target_root: Path, chunks: int, seed: int = 7) -> Pa
     """Write ``target_root`` as a copy of the current version under ``source_root`` repeated to ``chunks``."""
     import faiss
 
-    from bot.store import SCHEMA, resolve_version
+    from gidsbot.index import SCHEMA, file_digests, insert, resolve_version
 
     source = resolve_version(source_root)
     manifest = json.loads((source.dir / "manifest.json").read_text(encoding="utf-8"))
@@ -53,6 +53,7 @@ def grow(source_root: Path, target_root: Path, chunks: int, seed: int = 7) -> Pa
     rng = np.random.default_rng(seed)
 
     original = sqlite3.connect(source.db)
+    original.row_factory = sqlite3.Row
     n = original.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
     copies = max(1, -(-chunks // n))
     db = sqlite3.connect(folder / "chunks.sqlite")
@@ -62,23 +63,50 @@ def grow(source_root: Path, target_root: Path, chunks: int, seed: int = 7) -> Pa
     units = original.execute("SELECT chunk_row, idx, text, vector, kind FROM sentences").fetchall()
     for k in range(copies):
         tag = "" if k == 0 else f"?copy={k}"
-        db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [(d[0] + tag, d[1], d[2] + tag, *d[3:9], "{}" if k else d[9], d[10]) for d in documents],
+        insert(
+            db,
+            "documents",
+            [
+                {
+                    **dict(d),
+                    "source": d["source"] + tag,
+                    "url": d["url"] + tag,
+                    "alternates": "{}" if k else d["alternates"],
+                }
+                for d in documents
+            ],
         )
-        db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(r[0] + k * n, r[1] + tag, r[2] + tag, *r[3:9], r[9] + tag, *r[10:]) for r in rows],
+        insert(
+            db,
+            "chunks",
+            [
+                {
+                    **dict(r),
+                    "row": r["row"] + k * n,
+                    "id": r["id"] + tag,
+                    "source": r["source"] + tag,
+                    "url": r["url"] + tag,
+                }
+                for r in rows
+            ],
         )
-        vectors = [np.frombuffer(u[3], np.float32) if u[3] else None for u in units]
+        vectors = [np.frombuffer(u["vector"], np.float32) if u["vector"] else None for u in units]
         known = [i for i, v in enumerate(vectors) if v is not None]
         jittered = _jitter(np.vstack([vectors[i] for i in known]), rng) if k and known else None
         moved = dict(zip(known, jittered, strict=True)) if jittered is not None else {}
-        db.executemany(
-            "INSERT INTO sentences VALUES (?,?,?,?,?)",
-            [(u[0] + k * n, u[1], u[2], moved[i].tobytes() if i in moved else u[3], u[4]) for i, u in enumerate(units)],
+        insert(
+            db,
+            "sentences",
+            [
+                {
+                    **dict(u),
+                    "chunk_row": u["chunk_row"] + k * n,
+                    "vector": moved[i].tobytes() if i in moved else u["vector"],
+                }
+                for i, u in enumerate(units)
+            ],
         )
-    db.executemany("INSERT INTO vocabulary VALUES (?,?)", original.execute("SELECT word, vector FROM vocabulary"))
+    insert(db, "vocabulary", (dict(r) for r in original.execute("SELECT word, vector FROM vocabulary")))
     db.commit()
     total = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
     db.close()
@@ -92,6 +120,7 @@ def grow(source_root: Path, target_root: Path, chunks: int, seed: int = 7) -> Pa
         faiss.write_index(grown, str(folder / model["file"]))
     manifest["version"] = version
     manifest["counts"] = {**manifest.get("counts", {}), "chunks": total}
+    manifest["files"] = file_digests(folder)
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     if (source.dir / "report.json").is_file():
         shutil.copy(source.dir / "report.json", folder / "report.json")

@@ -4,13 +4,13 @@
     bot = Bot.load("data/index")
     answer = bot.ask("Wanneer werd de eerste Buyer Meets Supplier gehouden?", history=[])
 
-``Bot`` is imported on first use: `bot.errors` or `bot.settings` alone load neither FAISS nor models.
+``Bot`` is imported on first use: `gidsbot.errors` or `gidsbot.settings` alone load neither FAISS nor models.
 """
 
 from typing import TYPE_CHECKING
 
-from bot.errors import GidsbotError
-from bot.types import Answer, Chunk, Citation, Hit
+from gidsbot.errors import GidsbotError
+from gidsbot.types import Answer, Chunk, Citation, Hit
 
 if TYPE_CHECKING:
     from bot.chat import Bot

@@ -18,19 +18,19 @@ import numpy as np
 
 from bot.compose import closest_pages, extractive_answer
 from bot.decide import PROBE_QUESTIONS, Decision, Judge
-from bot.embeddings import load_models
-from bot.errors import ModelError, QuestionError
 from bot.llm import LanguageModel, answer_messages
 from bot.prompts import phrase
 from bot.query import Query, read_query
 from bot.retrieve import LoadedIndex, Retriever, check_models, load_index
 from bot.retriever import GuideRetriever
 from bot.select import Picked, pick_units
-from bot.settings import Settings, load_settings
-from bot.text import LANGUAGES, content_words, detect_language
 from bot.twins import document_rows, prefer_twins
-from bot.types import Answer, Hit
 from bot.verify import PreviewCleaner, verify_answer, written_in
+from gidsbot.embeddings import load_models
+from gidsbot.errors import ModelError, QuestionError
+from gidsbot.settings import Settings, load_settings
+from gidsbot.text import LANGUAGES, content_words, detect_language
+from gidsbot.types import Answer, Hit
 
 __all__ = ["MAX_QUESTION_CHARS", "Bot"]
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from bot.prompts import LANGUAGE_NAMES, phrase
 from bot.select import Picked
-from bot.text import fold
-from bot.types import Answer, Chunk, Citation, Hit
+from gidsbot.text import fold
+from gidsbot.types import Answer, Chunk, Citation, Hit
 
 __all__ = ["citation_for", "closest_pages", "extractive_answer"]
 

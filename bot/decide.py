@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from wordfreq import zipf_frequency
 
-from bot.embeddings import NamedEmbeddings
 from bot.query import Query
 from bot.retrieve import LoadedIndex
 from bot.select import Picked, coverage, idf
-from bot.text import LANGUAGES, term_variants, terms
-from bot.types import Hit
+from gidsbot.embeddings import NamedEmbeddings
+from gidsbot.text import LANGUAGES, term_variants, terms
+from gidsbot.types import Hit
 
 __all__ = [
     "ANSWER_BAR",

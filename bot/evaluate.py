@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.chat import Bot
-from bot.errors import QuestionError
-from bot.text import sentences
-from bot.types import Answer
 from bot.verify import cited_numbers, written_in
+from gidsbot.errors import QuestionError
+from gidsbot.text import sentences
+from gidsbot.types import Answer
 
 __all__ = [
     "evaluate",

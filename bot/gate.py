@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.chat import Bot
-from bot.errors import GidsbotError
 from bot.evaluate import evaluate, figures, read_questions
-from bot.settings import Settings
-from bot.store import current_version
+from gidsbot.errors import GidsbotError
+from gidsbot.index import current_version
+from gidsbot.settings import Settings
 
 __all__ = ["FIGURES", "Gate", "compare"]
 

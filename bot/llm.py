@@ -4,7 +4,7 @@ Any LangChain chat model works; the configured one is LangChain's OpenAI-compati
 (vLLM, TGI, Ollama, LM Studio, hosted APIs). The system message is fixed text; the retrieved
 passages travel in the human message inside a ``<passages>`` block, made inert first so that no
 page can close the block or forge a passage number. Every failure of the model (timeout, refused
-connection, HTTP error, unusable output) becomes a :class:`~bot.errors.ModelError`, which the bot
+connection, HTTP error, unusable output) becomes a :class:`~gidsbot.errors.ModelError`, which the bot
 turns into an extractive answer with a one-line notice.
 """
 
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from bot.errors import ModelError
 from bot.prompts import LANGUAGE_NAMES, STANDALONE_PROMPT, SYSTEM_PROMPT
-from bot.types import Chunk, Hit
+from gidsbot.errors import ModelError
+from gidsbot.types import Chunk, Hit
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from gidsbot.settings import Settings
 
 # what an API key looks like: "sk-…" (OpenAI-style), or whatever follows "Bearer "
 _KEY_LIKE = re.compile(r"\b(sk-[\w-]{8,})|(?<=Bearer )\S{8,}", re.IGNORECASE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.text import content_words, term_variants
+from gidsbot.text import content_words, term_variants
 
 __all__ = ["Query", "answer_kinds", "read_query"]
 

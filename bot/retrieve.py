@@ -21,9 +21,9 @@ import faiss
 import numpy as np
 from scipy import sparse
 
-from bot.embeddings import NamedEmbeddings, load_models
-from bot.errors import IndexCorrupt, IndexMismatch
-from bot.store import (
+from gidsbot.embeddings import NamedEmbeddings, load_models
+from gidsbot.errors import IndexCorrupt, IndexMismatch
+from gidsbot.index import (
     IndexFiles,
     Manifest,
     check_files,
@@ -33,8 +33,8 @@ from bot.store import (
     read_report,
     resolve_version,
 )
-from bot.text import abbreviations, content_words, term_variants, terms
-from bot.types import Chunk, Hit
+from gidsbot.text import abbreviations, content_words, term_variants, terms
+from gidsbot.types import Chunk, Hit
 
 __all__ = ["BM25", "LoadedIndex", "Retriever", "load_index"]
 
@@ -79,7 +79,7 @@ class BM25:
 
 @dataclass(frozen=True)
 class Sentence:
-    """An answer unit of a passage (bot/units.py): a sentence, a list with its lead, a table row, ..."""
+    """An answer unit of a passage (gidsbot/units.py): a sentence, a list with its lead, a table row, ..."""
 
     text: str
     vector: np.ndarray | None

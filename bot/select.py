@@ -1,4 +1,4 @@
-"""Choose what to quote: the answer units (bot/units.py) of the best passages that fit the question.
+"""Choose what to quote: the answer units (gidsbot/units.py) of the best passages that fit the question.
 
 A unit is scored by meaning (the sentence model's vectors, stored at ingest), by the question's key
 terms it holds, by the rank of its passage, by its language, and by the kind of answer the question
@@ -17,9 +17,9 @@ import numpy as np
 
 from bot.query import Query
 from bot.retrieve import LoadedIndex, Sentence
-from bot.text import fold
-from bot.types import Hit
-from bot.units import QUOTABLE
+from gidsbot.text import fold
+from gidsbot.types import Hit
+from gidsbot.units import QUOTABLE
 
 __all__ = ["DATE", "NUMBER", "Picked", "coverage", "idf", "pick_units"]
 

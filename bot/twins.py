@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from bot.types import Chunk, Hit
+from gidsbot.types import Chunk, Hit
 
 __all__ = ["DenseView", "document_rows", "prefer_twins", "twin_key"]
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from bot.compose import citation_for, closest_pages
 from bot.prompts import LANGUAGE_NAMES, phrase
-from bot.text import detect_language, sentences, terms
-from bot.types import Answer, Chunk, Citation, Hit
+from gidsbot.text import detect_language, sentences, terms
+from gidsbot.types import Answer, Chunk, Citation, Hit
 
 __all__ = ["PreviewCleaner", "cited_numbers", "clean_markup", "renumber", "verify_answer", "written_in"]
 

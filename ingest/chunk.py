@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
-from bot.text import sentences
-from bot.types import Chunk
+from gidsbot.text import sentences
+from gidsbot.types import Chunk
 from ingest.types import Document, Section
 
 __all__ = ["MAX_WORDS", "TARGET_WORDS", "chunk_document", "embedding_text", "section_label"]

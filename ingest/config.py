@@ -2,7 +2,7 @@
 
 A site's table in the file may set any :class:`ingest.crawl.CrawlConfig` field; what it leaves
 out comes from the settings (``GIDSBOT_CRAWL_DELAY``, ``GIDSBOT_MAX_PAGES``... see
-``bot.settings``), so a value written for one site wins over the general setting. Unknown keys
+``gidsbot.settings``), so a value written for one site wins over the general setting. Unknown keys
 are refused, so a typo ("exlude") cannot silently widen a crawl.
 
 Beside the sites, the file may name an evaluation gate: ``gate = "gate.jsonl"`` (gold questions,
@@ -15,8 +15,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from bot.errors import IngestError
-from bot.settings import Settings
+from gidsbot.errors import IngestError
+from gidsbot.settings import Settings
 from ingest.crawl import CrawlConfig, Scope, check_config
 from ingest.urls import host_of, normalize
 

@@ -1,19 +1,10 @@
 """The crawler: fetch the pages and documents of configured sites, politely and incrementally.
 
-Why httpx + Protego rather than Scrapy. Scrapy has the policies the guide needs (robots.txt through
-Protego, download delays, retries, size limits, redirects, sitemaps), but its incremental
-re-crawl goes through HTTPCACHE, which pickles responses to disk (the design allows no pickle),
-and its Twisted reactor cannot be started twice in one process, so the CLI, the tests and a
-long-running app could each crawl only once per process. The sites to crawl are a few thousand
-pages that must be fetched one at a time anyway (politeness), so a sequential loop over httpx
-does the job in a few hundred lines that read top to bottom: Protego (Scrapy's own robots.txt
-parser, RFC 9309) decides robots.txt, ``ingest/fetch.py`` holds timeouts, retries with backoff
-and Retry-After, and the decompressed-size limit, ``ingest/urls.py`` normalises URLs and decides
-scope (courlan was tried and left out, see there), ``ingest/links.py`` reads links, canonicals
-and sitemaps, and ``ingest/throttle.py`` spaces requests per host. What that gains: crawls
-restartable in one process, no pickle, conditional requests driven by the index's own crawl
-state (ETag, Last-Modified, content hash) instead of a second cache, every decision reported as
-data, and about 700 pages/s on 127.0.0.1 (bench/bench_crawl.py).
+Why a sequential loop over httpx and Protego rather than Scrapy: the README says (no pickled
+HTTP cache, restartable in one process). The parts: ``ingest.sites`` (what to crawl and the
+result), ``ingest.fetch`` (timeouts, retries, size limits), ``ingest.urls`` (normalising, scope),
+``ingest.links`` (links, canonicals, sitemaps), ``ingest.robots``, ``ingest.throttle`` (spacing
+per host) and ``ingest.media`` (what a body is).
 
 Rules the crawl follows (the report says which rule left each URL out):
 
@@ -52,100 +43,27 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from types import MappingProxyType
 
-from bot.errors import IngestError
 from ingest import robots as robots_txt
 from ingest.fetch import Answer, Fetcher, Policy, inflate
 from ingest.links import page_links, parse_sitemap
+from ingest.media import HTML, fetched_page, page_media, sniff
+from ingest.sites import CrawlConfig, CrawlResult, Fetched, PageState, Scope, Site, check_config
 from ingest.throttle import Throttle
-from ingest.urls import host_of, in_prefixes, is_document, is_not_text, normalize, normalize_host, url_key
+from ingest.urls import host_of, is_not_text, normalize, url_key
 
 __all__ = ["CrawlConfig", "CrawlResult", "Fetched", "PageState", "Scope", "check_config", "crawl"]
 
 log = logging.getLogger("gidsbot.crawl")
 
-HTML = "text/html"
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TEXT = "text/plain"
+
 MAX_REDIRECTS = 10
 MAX_SITEMAPS = 100  # sitemap files read per site, sitemap indexes included
 SITEMAP_DEPTH = 1
-
-
-@dataclass(frozen=True)
-class Scope:
-    host: str  # e.g. "www.gidsvoorduurzameaankopen.be", with the port if not the default one
-    prefixes: tuple[str, ...] = ("/",)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "host", normalize_host(self.host))
-        object.__setattr__(self, "prefixes", tuple("/" + p.lstrip("/") for p in self.prefixes) or ("/",))
-
-
-@dataclass(frozen=True)
-class CrawlConfig:
-    name: str
-    start_urls: tuple[str, ...]
-    scopes: tuple[Scope, ...] = ()  # empty: each start URL's host with prefix "/"
-    include: tuple[str, ...] = ()  # regexes searched in the normalised URL; empty = all in scope
-    exclude: tuple[str, ...] = ()
-    max_pages: int = 5000
-    max_depth: int = 10
-    delay: float = 1.0  # seconds between requests to one host; robots Crawl-delay wins if longer
-    timeout: float = 20.0
-    retries: int = 3
-    max_bytes: int = 20_000_000
-    user_agent: str = "gidsbot/0.1 (+https://github.com/gidsbot)"
-
-    def __post_init__(self) -> None:
-        # Lists from TOML or JSON are accepted; the dataclass stays hashable.
-        for name in ("start_urls", "scopes", "include", "exclude"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
-        if not self.scopes:
-            hosts = dict.fromkeys(host_of(u) for u in map(normalize, self.start_urls) if u)
-            object.__setattr__(self, "scopes", tuple(Scope(h) for h in hosts))
-
-
-@dataclass(frozen=True)
-class PageState:
-    """What the previous run remembered of a URL."""
-
-    url: str
-    etag: str = ""
-    last_modified: str = ""
-    content_hash: str = ""  # sha256 hex of the body
-
-
-@dataclass(frozen=True)
-class Fetched:
-    url: str  # normalised URL after redirects, or the page's canonical URL
-    content: bytes  # decompressed, at most max_bytes
-    content_type: str  # text/html, application/pdf, the DOCX media type or text/plain
-    etag: str = ""
-    last_modified: str = ""
-    fetched_at: str = ""  # ISO 8601 UTC
-
-
-@dataclass
-class CrawlResult:
-    fetched: list[Fetched] = field(default_factory=list)
-    not_modified: list[str] = field(default_factory=list)
-    gone: list[str] = field(default_factory=list)
-    failed: list[dict[str, str]] = field(default_factory=list)  # {"url", "error"}
-    skipped: list[dict[str, str]] = field(default_factory=list)  # {"url", "reason"}: a sample per reason
-    skipped_counts: dict[str, int] = field(default_factory=dict)  # reason -> links left out for it
-    stopped: str = ""
-    requests: int = 0
-    # new validators of not_modified pages that answered 200 with the same body (url -> (etag, last_modified)),
-    # so the next run's conditional request can be answered 304
-    revalidated: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int, int], None]
@@ -162,7 +80,7 @@ def crawl(
 
     Raises IngestError only for a configuration that cannot work (no start URL, a bad regex...).
     """
-    sites = [_Site.of(config) for config in configs]
+    sites = [Site.of(config) for config in configs]
     run = _Crawl(sites, state, progress)
     try:
         run.run()
@@ -172,83 +90,17 @@ def crawl(
 
 
 @dataclass
-class _Site:
-    config: CrawlConfig
-    policy: Policy
-    include: tuple[re.Pattern[str], ...]
-    exclude: tuple[re.Pattern[str], ...]
-    requested: int = 0  # URLs requested, against max_pages
-    queued: int = 0  # URLs waiting in the frontier
-    limited: int = 0  # links left out because max_pages was reached (a link met twice counts twice)
-
-    @classmethod
-    def of(cls, config: CrawlConfig) -> _Site:
-        check_config(config)
-        policy = Policy(
-            user_agent=config.user_agent,
-            timeout=config.timeout,
-            retries=config.retries,
-            max_bytes=config.max_bytes,
-            backoff=max(config.delay, 0.1),  # retries wait 1, 2, 4... times this (or Retry-After)
-        )
-        return cls(config, policy, _patterns(config, config.include), _patterns(config, config.exclude))
-
-    def owns(self, url: str) -> bool:
-        host = host_of(url)
-        for scope in self.config.scopes:
-            if scope.host == host and (in_prefixes(url, scope.prefixes) or is_document(url)):
-                return True
-        return False
-
-    def wants(self, url: str) -> bool:
-        if any(p.search(url) for p in self.exclude):
-            return False
-        return not self.include or is_document(url) or any(p.search(url) for p in self.include)
-
-    @property
-    def full(self) -> bool:
-        """No room for another URL: those requested and those waiting already make max_pages. The
-        frontier so stays within max_pages, however many links the pages hold (a link bomb)."""
-        return self.requested + self.queued >= self.config.max_pages
-
-
-def check_config(config: CrawlConfig) -> None:
-    """Raise IngestError if ``config`` cannot work (no start URL, a bad regex, a nonsensical limit)."""
-    name = config.name or "a site"
-    if not config.start_urls:
-        raise IngestError(f"{name}: no start URL to crawl from.")
-    for url in config.start_urls:
-        if normalize(url) is None:
-            raise IngestError(f"{name}: start URL {url!r} is not an http(s) URL.")
-    if not config.scopes or any(not s.host for s in config.scopes):
-        raise IngestError(f"{name}: every scope needs a host.")
-    if config.max_pages < 1 or config.max_depth < 0 or config.retries < 0:
-        raise IngestError(f"{name}: max_pages must be at least 1, max_depth and retries at least 0.")
-    if config.timeout <= 0 or config.delay < 0 or config.max_bytes < 1:
-        raise IngestError(f"{name}: timeout and max_bytes must be positive, delay not negative.")
-    _patterns(config, config.include)
-    _patterns(config, config.exclude)
-
-
-def _patterns(config: CrawlConfig, patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
-    try:
-        return tuple(re.compile(p) for p in patterns)
-    except re.error as exc:
-        raise IngestError(f"{config.name}: pattern {exc.pattern!r} is not a valid regex ({exc}).") from None
-
-
-@dataclass
 class _Entry:
     url: str  # what is requested
     key: str  # url_key() of the URL as discovered
-    site: _Site
+    site: Site
     depth: int
 
 
 class _Crawl:
     """One run: the frontier, what has been seen, and the report being written."""
 
-    def __init__(self, sites: list[_Site], state: Mapping[str, PageState], progress: Progress | None) -> None:
+    def __init__(self, sites: list[Site], state: Mapping[str, PageState], progress: Progress | None) -> None:
         self.sites = sites
         self.progress = progress
         self.result = CrawlResult()
@@ -337,10 +189,10 @@ class _Crawl:
         self.queues.setdefault(host_of(request), deque()).append(_Entry(request, key, site, depth))
         site.queued += 1
 
-    def site_of(self, url: str) -> _Site | None:
+    def site_of(self, url: str) -> Site | None:
         return next((site for site in self.sites if site.owns(url)), None)
 
-    def refusal(self, url: str, site: _Site | None) -> str | None:
+    def refusal(self, url: str, site: Site | None) -> str | None:
         """Why ``url`` may not be requested (a skipped reason), or None."""
         if site is None or not site.wants(url):
             return "out-of-scope"
@@ -351,7 +203,7 @@ class _Crawl:
         return None
 
     @staticmethod
-    def over_limit(site: _Site | None, depth: int) -> str | None:
+    def over_limit(site: Site | None, depth: int) -> str | None:
         if site is None:
             return None
         if depth > site.config.max_depth:
@@ -391,13 +243,13 @@ class _Crawl:
 
     # -- robots.txt and sitemaps ---------------------------------------------------------------
 
-    def robots_for(self, url: str, site: _Site) -> robots_txt.Robots:
+    def robots_for(self, url: str, site: Site) -> robots_txt.Robots:
         where = robots_txt.robots_url(url)
         if where not in self.robots:
             self.robots[where] = self.load_robots(where, site)
         return self.robots[where]
 
-    def load_robots(self, where: str, site: _Site) -> robots_txt.Robots:
+    def load_robots(self, where: str, site: Site) -> robots_txt.Robots:
         agent = robots_txt.agent_token(site.config.user_agent)
         answer = self.get_resource(where, site, truncate_at=robots_txt.MAX_ROBOTS_BYTES)
         rules = robots_txt.from_answer(agent, answer.status, answer.body, answer.error)
@@ -409,7 +261,7 @@ class _Crawl:
         self.throttle.hold(host, delay)  # the robots.txt request was booked before its delay was known
         return rules
 
-    def get_resource(self, url: str, site: _Site, truncate_at: int | None = None) -> Answer:
+    def get_resource(self, url: str, site: Site, truncate_at: int | None = None) -> Answer:
         """GET robots.txt or a sitemap, following up to 5 redirects within the configured hosts."""
         policy = site.policy
         if truncate_at is not None:
@@ -424,7 +276,7 @@ class _Crawl:
             answer = self.fetcher.get(target, policy, truncate=truncate_at is not None)
         return answer
 
-    def read_sitemaps(self, site: _Site) -> None:
+    def read_sitemaps(self, site: Site) -> None:
         """Admit the pages of the sitemaps of the site's start hosts (robots.txt's and /sitemap.xml)."""
         todo: deque[tuple[str, bool]] = deque()
         for start in site.config.start_urls:
@@ -444,7 +296,7 @@ class _Crawl:
                 continue
             todo.extend((loc, True) for loc in self.read_sitemap(url, site, listed))
 
-    def read_sitemap(self, url: str, site: _Site, listed: bool) -> list[str]:
+    def read_sitemap(self, url: str, site: Site, listed: bool) -> list[str]:
         """Admit a urlset's pages; return an index's sitemaps."""
         answer = self.get_resource(url, site)
         if answer.status != 200 or answer.error or answer.refused:
@@ -484,7 +336,7 @@ class _Crawl:
         chain = [entry.url]
         while True:
             url = chain[-1]
-            answer = self.fetcher.get(url, entry.site.policy, self.conditional(url), _page_media)
+            answer = self.fetcher.get(url, entry.site.policy, self.conditional(url), page_media)
             if not answer.location:
                 return answer, url
             target = normalize(answer.location, url)
@@ -552,7 +404,7 @@ class _Crawl:
 
     def take(self, entry: _Entry, answer: Answer, url: str) -> None:
         """A 200: follow its links, honour its canonical, and report it unless it is a duplicate."""
-        media = _sniff(_page_media(answer.headers.get("content-type", ""), url), answer.body, url)
+        media = sniff(page_media(answer.headers.get("content-type", ""), url), answer.body, url)
         if not media:
             self.leave_out(url, url_key(url), "not-text")
             return
@@ -580,7 +432,7 @@ class _Crawl:
             self.leave_out(entry.url, entry.key, "duplicate")
         else:
             self.done.add(key)
-            self.result.fetched.append(_fetched(url, answer, media))
+            self.result.fetched.append(fetched_page(url, answer, media))
 
     def canonical(self, entry: _Entry, url: str, href: str) -> tuple[str, bool]:
         """The URL to report the page under (its canonical if we would crawl that one), and
@@ -593,55 +445,3 @@ class _Crawl:
         key = url_key(canonical)
         self.known.add(key)
         return canonical, key != entry.key and key in self.done
-
-
-def _fetched(url: str, answer: Answer, media: str) -> Fetched:
-    return Fetched(
-        url=url,
-        content=answer.body,
-        content_type=media,
-        etag=answer.headers.get("etag", ""),
-        last_modified=answer.headers.get("last-modified", ""),
-        fetched_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-    )
-
-
-_UNTYPED = frozenset(
-    {
-        "",
-        "application/octet-stream",
-        "binary/octet-stream",
-        "application/download",
-        "application/force-download",
-    }
-)
-_MEDIA = {
-    "text/html": HTML,
-    "application/xhtml+xml": HTML,
-    "application/pdf": PDF,
-    "application/x-pdf": PDF,
-    DOCX: DOCX,
-    "text/plain": TEXT,
-}
-
-
-def _page_media(content_type: str, url: str) -> str:
-    """The media type to report for a Content-Type, "?" to decide from the body, "" for not text."""
-    media = content_type.split(";", 1)[0].strip().lower()
-    if media in _MEDIA:
-        return _MEDIA[media]
-    return "?" if media in _UNTYPED else ""
-
-
-def _sniff(media: str, body: bytes, url: str) -> str:
-    """Settle an untyped body ("?") by its first bytes: servers often send PDFs as octet-stream."""
-    if media != "?":
-        return media
-    head = body[:1024]
-    if b"%PDF-" in head:
-        return PDF
-    if head.startswith(b"PK\x03\x04") and url.lower().endswith(".docx"):
-        return DOCX
-    if head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        return HTML
-    return ""

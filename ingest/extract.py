@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from bot.errors import GidsbotError
-from bot.text import detect_language
+from gidsbot.errors import GidsbotError
+from gidsbot.text import detect_language
+from ingest.decode import decode, http_charset
 from ingest.layout import Block, blocks, drop_furniture
 from ingest.types import Document, Section
 
@@ -38,15 +39,6 @@ class ExtractError(GidsbotError):
 def media_type(name: str) -> str | None:
     """The media type gidsbot reads a file name as, or None for files it does not read."""
     return READERS.get(PurePosixPath(name.lower()).suffix)
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
 
 
 def _sections(items: Iterable[Block]) -> tuple[list[Section], list[Block]]:
@@ -187,18 +179,19 @@ def read_docx(data: bytes, source: str) -> Document | None:
 def read_bytes(data: bytes, source: str, content_type: str = "", url: str = "") -> Document | None:
     """Read one document; the reader follows ``content_type``, else the name's extension."""
     kind = (content_type or media_type(source) or "text/plain").split(";")[0].strip().lower()
+    charset = http_charset(content_type)
     if kind in {"text/html", "application/xhtml+xml"}:
         from ingest.html import extract_html
 
-        return extract_html(data, url=url, source=source)
+        return extract_html(data, url=url, source=source, charset=charset)
     if kind == "application/pdf":
         document = read_pdf(data, source)
     elif kind == DOCX:
         document = read_docx(data, source)
     elif kind == "text/markdown":
-        document = read_markdown(_decode(data), source)
+        document = read_markdown(decode(data, charset, markup=False), source)
     elif kind.startswith("text/"):
-        document = read_text(_decode(data), source)
+        document = read_text(decode(data, charset, markup=False), source)
     else:
         raise ExtractError(f"cannot read documents of type {kind}")
     if document is not None and url:

@@ -1,7 +1,7 @@
 """Write a new index version from documents, re-embedding only passages the previous version lacks.
 
 Vectors are looked up by chunk id (a hash of the passage), so an unchanged passage, even in a
-changed document, keeps the vectors it had. See :mod:`bot.store` for the layout on disk.
+changed document, keeps the vectors it had. See :mod:`gidsbot.index` for the layout on disk.
 """
 
 from __future__ import annotations
@@ -20,14 +20,17 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.embeddings import NamedEmbeddings
-from bot.errors import IndexError_, IngestError
-from bot.store import (
+from gidsbot.embeddings import NamedEmbeddings, sentence_model
+from gidsbot.errors import IndexError_, IngestError
+from gidsbot.index import (
+    COLUMNS,
     IndexFiles,
     Manifest,
     chunk_from_row,
+    chunk_row,
     current_version,
     file_digests,
+    insert,
     new_version_dir,
     now_iso,
     open_db,
@@ -36,9 +39,9 @@ from bot.store import (
     resolve_version,
     write_vectors,
 )
-from bot.text import abbreviations, content_words, terms
-from bot.types import Chunk
-from bot.units import Unit, answer_units
+from gidsbot.text import abbreviations, content_words, terms
+from gidsbot.types import Chunk
+from gidsbot.units import Unit, answer_units
 from ingest.chunk import embedding_text
 from ingest.types import IngestReport
 
@@ -157,7 +160,7 @@ def _embed_missing(
 def _sentence_rows(
     chunks: Sequence[Chunk], model: NamedEmbeddings, previous: Previous | None
 ) -> list[tuple[int, int, str, bytes, str]]:
-    """(chunk row, index, unit, vector, kind) for every answer unit (bot/units.py) of every passage;
+    """(chunk row, index, unit, vector, kind) for every answer unit (gidsbot/units.py) of every passage;
     vectors reused from an unchanged chunk."""
     out: list[tuple[int, int, str, bytes, str]] = []
     todo: list[tuple[int, int, Unit]] = []
@@ -207,56 +210,26 @@ def stage_version(
     gate may still refuse it); fills the report's counts."""
     chunks = [chunk for doc in documents for chunk in doc.chunks]
     matrices, embedded = _embed_missing(chunks, models, previous, progress)
-    sentence_model = next((m for m in models if m.name == "use"), models[0])  # the fast one
-    sentence_data = _sentence_rows(chunks, sentence_model, previous)
-    vocabulary = _vocabulary_rows(chunks, sentence_model, previous)
+    fast = sentence_model(models)
+    sentence_data = _sentence_rows(chunks, fast, previous)
+    vocabulary = _vocabulary_rows(chunks, fast, previous)
 
     expansions = {d.source: abbreviations("\n".join(c.text for c in d.chunks)) for d in documents}
     staging = new_version_dir(root)
     try:
         db = open_db(staging.db, readonly=False)
         with contextlib.closing(db), db:  # committed, then closed: the checksum must see the final file
-            db.executemany(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            insert(db, "documents", [_document_row(d) for d in documents])
+            insert(
+                db,
+                "chunks",
                 [
-                    (
-                        d.source,
-                        d.title,
-                        d.url,
-                        d.language,
-                        d.modified,
-                        d.content_hash,
-                        d.etag,
-                        d.last_modified,
-                        d.fetched_at,
-                        json.dumps(d.alternates, ensure_ascii=False),
-                        d.root,
-                    )
-                    for d in documents
-                ],
-            )
-            db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        row,
-                        c.id,
-                        c.source,
-                        c.title,
-                        c.section,
-                        c.page,
-                        c.language,
-                        c.text,
-                        c.position,
-                        c.url,
-                        c.modified,
-                        " ".join(chunk_terms(c, expansions.get(c.source, {}))),
-                    )
+                    chunk_row(row, c, " ".join(chunk_terms(c, expansions.get(c.source, {}))))
                     for row, c in enumerate(chunks)
                 ],
             )
-            db.executemany("INSERT INTO sentences VALUES (?,?,?,?,?)", sentence_data)
-            db.executemany("INSERT INTO vocabulary VALUES (?,?)", vocabulary)
+            insert(db, "sentences", (dict(zip(COLUMNS["sentences"], r, strict=True)) for r in sentence_data))
+            insert(db, "vocabulary", ({"word": w, "vector": v} for w, v in vocabulary))
         for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
             write_vectors(staging.dense(n), matrix, model.dim)
 
@@ -270,7 +243,7 @@ def stage_version(
             version=report.index_version,
             embeddings=spec,
             models=[{"name": m.name, "dim": m.dim, "file": staging.dense(n).name} for n, m in enumerate(models)],
-            sentence_model=sentence_model.name,
+            sentence_model=fast.name,
             created=now_iso(),
             crawled_at=max((d.fetched_at for d in documents), default="") or now_iso(),
             counts={
@@ -293,6 +266,22 @@ def stage_version(
                 "run the ingestion again; the current index keeps serving."
             ) from None
         raise
+
+
+def _document_row(d: DocRecord) -> dict[str, object]:
+    return {
+        "source": d.source,
+        "title": d.title,
+        "url": d.url,
+        "language": d.language,
+        "modified": d.modified,
+        "content_hash": d.content_hash,
+        "etag": d.etag,
+        "last_modified": d.last_modified,
+        "fetched_at": d.fetched_at,
+        "alternates": json.dumps(d.alternates, ensure_ascii=False),
+        "root": d.root,
+    }
 
 
 def write_report(files: IndexFiles, report: IngestReport) -> None:

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.text import STOPWORDS
+from gidsbot.text import STOPWORDS
 
 __all__ = ["Block", "blocks", "drop_furniture"]
 

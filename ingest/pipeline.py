@@ -22,10 +22,18 @@ from typing import Any
 
 from tqdm import tqdm
 
-from bot.embeddings import load_models, parse_spec
-from bot.errors import IngestError
-from bot.settings import Settings
-from bot.store import IndexFiles, clean_staging, ingest_lock, publish, read_manifest, resolve_version, write_last_run
+from gidsbot.embeddings import load_models, parse_spec
+from gidsbot.errors import IngestError
+from gidsbot.index import (
+    IndexFiles,
+    clean_staging,
+    ingest_lock,
+    publish,
+    read_manifest,
+    resolve_version,
+    write_last_run,
+)
+from gidsbot.settings import Settings
 from ingest.chunk import chunk_document
 from ingest.extract import ExtractError, media_type, read_bytes
 from ingest.index import DocRecord, Previous, load_previous, stage_version, write_report

@@ -44,7 +44,7 @@ def corpus_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled corpus ingested once with the real default models (e5 + USE)."""
-    from bot.settings import load_settings
+    from gidsbot.settings import load_settings
     from ingest.pipeline import run_ingest
 
     root = tmp_path_factory.mktemp("real") / "index"
@@ -55,6 +55,6 @@ def real_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def real_bot(real_index: Path):  # type: ignore[no-untyped-def]
     from bot import Bot
-    from bot.settings import load_settings
+    from gidsbot.settings import load_settings
 
     return Bot.load(settings=load_settings(environ={}, index=real_index))

@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bot import Bot
-from bot.settings import load_settings
-from bot.store import list_versions
-from bot.types import Answer
+from gidsbot.index import list_versions
+from gidsbot.settings import load_settings
+from gidsbot.types import Answer
 from ingest.pipeline import run_ingest
 from tests.fakellm import FakeLLM, Reply
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from bot import Bot
-from bot.errors import QuestionError
-from bot.settings import load_settings
+from gidsbot.errors import QuestionError
+from gidsbot.settings import load_settings
 from ingest.pipeline import run_ingest
 
 
@@ -89,7 +89,7 @@ def test_refusal_bar_rises_with_the_off_topic_baseline():
 
 def test_a_loaded_bot_keeps_answering_after_its_version_is_pruned(tmp_path: Path):
     """Guards against sqlite3.OperationalError in Bot.ask once a later ingest deleted the bot's version."""
-    from bot.store import list_versions
+    from gidsbot.index import list_versions
 
     root = tmp_path / "index"
     settings = load_settings(environ={}, index=root, embeddings="hashing", keep_versions=1)

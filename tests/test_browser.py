@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import load_settings
+from gidsbot.settings import load_settings
 from ingest.pipeline import run_ingest
 from tests.browser import CHROMIUM, ask, browser_page, serve
 from tests.fakellm import FakeLLM, Reply

@@ -1,4 +1,4 @@
-from bot.text import sentences
+from gidsbot.text import sentences
 from ingest.chunk import MAX_WORDS, chunk_document
 from ingest.extract import read_bytes
 from ingest.types import Document, Section

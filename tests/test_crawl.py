@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import IngestError
+from gidsbot.errors import IngestError
 from ingest.config import load_sources, site_config
 from ingest.crawl import SKIPPED_SAMPLE, CrawlConfig, CrawlResult, PageState, Scope, crawl
 from tests.crawlsite import (
@@ -477,7 +477,7 @@ def test_sources_file_errors_are_clear(tmp_path: Path) -> None:
 
 
 def test_site_config_takes_settings() -> None:
-    from bot.settings import load_settings
+    from gidsbot.settings import load_settings
 
     settings = load_settings(environ={"GIDSBOT_CRAWL_DELAY": "2.5", "GIDSBOT_MAX_PAGES": "7"})
     cfg = site_config("https://www.gidsvoorduurzameaankopen.be/", settings)

@@ -24,7 +24,7 @@ FLOORS = {
 @pytest.fixture(scope="module")
 def devguide_bot(tmp_path_factory):
     from bot import Bot
-    from bot.settings import load_settings
+    from gidsbot.settings import load_settings
     from ingest.pipeline import run_ingest
 
     folder = tmp_path_factory.mktemp("devguide")

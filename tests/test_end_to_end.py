@@ -54,7 +54,7 @@ def test_follow_up_without_a_language_model(real_bot):
 
 
 def test_unchanged_reingest_with_real_models_embeds_nothing(real_index):
-    from bot.settings import load_settings
+    from gidsbot.settings import load_settings
     from ingest.pipeline import run_ingest
 
     report = run_ingest(load_settings(environ={}, index=real_index), show_progress=False)
@@ -65,7 +65,7 @@ def test_guide_replica_answers_and_refuses_with_the_real_models(tmp_path):
     """Guards against a refusal threshold that only fits the bundled corpus: a small crawled guide has a
     smaller vocabulary, and the bar adapts to it (compose.threshold)."""
     from bot import Bot
-    from bot.settings import load_settings
+    from gidsbot.settings import load_settings
     from ingest.pipeline import run_ingest
     from tests.crawlsite import Site, build_guide
 

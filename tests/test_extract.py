@@ -68,3 +68,20 @@ def test_damaged_documents_raise_a_clear_error():
 def test_media_types_by_name():
     assert media_type("a/B.PDF") == "application/pdf"
     assert media_type("logo.png") is None
+
+
+def test_the_http_charset_is_honoured_and_one_decoder_serves_every_reader():
+    """Guards against the HTTP charset dropped on the way: a page in ISO-8859-15 that says so only in
+    its Content-Type header (the euro sign is 0xA4 there, a currency sign in Latin-1)."""
+    from ingest.decode import decode, http_charset
+
+    page = "<html lang='nl'><body><main><p>De prijs bedraagt 25 € per stuk.</p></main></body></html>"
+    data = page.encode("iso-8859-15")
+    document = read_bytes(data, "https://example.org/p", "text/html; charset=ISO-8859-15", url="https://example.org/p")
+    assert document is not None and "25 € per stuk" in document.text
+    text = read_bytes("Prijs: 25 €".encode("iso-8859-15"), "prijs.txt", "text/plain; charset=iso-8859-15")
+    assert text is not None and "25 €" in text.text
+    assert http_charset('text/html; charset="utf-8"') == "utf-8" and http_charset("text/html") == ""
+    assert decode("café".encode("cp1252")) == "café"  # no charset anywhere: Windows-1252
+    assert decode("café".encode()) == "café"  # valid UTF-8 wins over a declared single-byte charset
+    assert decode(b'<meta charset="iso-8859-1">caf\xc3\xa9') == '<meta charset="iso-8859-1">café'

@@ -8,7 +8,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from bot.settings import load_settings
+from gidsbot.settings import load_settings
 from ui.feedback import FeedbackStore, Rated, feedback_path, to_csv
 
 

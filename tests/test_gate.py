@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.gate import compare
-from bot.store import current_version, list_versions, read_last_run
+from gidsbot.index import current_version, list_versions, read_last_run
 from ui.cli import main
 
 VLAAMS = "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"

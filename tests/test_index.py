@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from bot import Bot
-from bot.errors import IndexMismatch, IndexMissing, IngestError
-from bot.settings import load_settings
-from bot.store import current_version, ingest_lock, list_versions, set_current
+from gidsbot.errors import IndexMismatch, IndexMissing, IngestError
+from gidsbot.index import current_version, ingest_lock, list_versions, set_current
+from gidsbot.settings import load_settings
 from ingest.pipeline import run_ingest
 from tests.docs import make_pdf
 
@@ -181,7 +181,7 @@ def test_manifest_records_every_data_files_checksum_and_verify_reads_them(tmp_pa
     import hashlib
     import json
 
-    from bot.errors import IndexCorrupt
+    from gidsbot.errors import IndexCorrupt
     from ui.cli import main
 
     root = tmp_path / "index"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot import Bot
-from bot.settings import load_settings
+from gidsbot.settings import load_settings
 from tests.crawlsite import Site, build_guide
 from ui.cli import main
 

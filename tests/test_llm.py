@@ -19,8 +19,8 @@ import pytest
 from bot import Answer, Bot
 from bot.evaluate import evaluate, phantom_numbers
 from bot.prompts import STANDALONE_PROMPT, SYSTEM_PROMPT, phrase
-from bot.settings import Settings, load_settings
-from bot.types import Citation
+from gidsbot.settings import Settings, load_settings
+from gidsbot.types import Citation
 from ingest.pipeline import bundled_corpus, run_ingest
 from tests.fakellm import FakeLLM, Reply
 
@@ -304,7 +304,7 @@ def test_stream_falls_back_when_the_model_fails(base, fake):
 
 
 def test_stream_refuses_a_malformed_question_before_the_first_piece(base):
-    from bot.errors import QuestionError
+    from gidsbot.errors import QuestionError
 
     with pytest.raises(QuestionError):
         base.stream("   ")
@@ -332,8 +332,8 @@ def test_eval_reports_answer_level_figures_with_a_model(base, fake, tmp_path: Pa
 def test_an_api_key_echoed_in_an_error_is_never_logged(caplog):
     """Guards against the endpoint's "Incorrect API key provided: <key>" landing verbatim in the log
     and in the error a maintainer copies into a ticket."""
-    from bot.errors import ModelError
     from bot.llm import LanguageModel
+    from gidsbot.errors import ModelError
 
     class Refusing:
         def invoke(self, messages: object) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.types import Chunk
+from gidsbot.types import Chunk
 from ui.answers import Exchange, cards_for, find_passage, plain_text
 from ui.markup import Segment, highlight_markdown, md_escape, page_link, passage_segments, safe_link
 

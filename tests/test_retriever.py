@@ -7,8 +7,8 @@ from langchain_core.documents import Document
 from langchain_core.runnables import RunnableLambda
 
 from bot import Bot
-from bot.errors import QuestionError
-from bot.settings import load_settings
+from gidsbot.errors import QuestionError
+from gidsbot.settings import load_settings
 from ingest.pipeline import run_ingest
 
 

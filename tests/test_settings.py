@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
-from bot.settings import SETTINGS, load_settings
+from gidsbot.errors import ConfigError
+from gidsbot.settings import SETTINGS, load_settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -33,7 +33,7 @@ def test_settings_fields_match_the_documented_list():
     """Guards against a setting added to one of the two lists (SETTINGS, Settings) and not the other."""
     import dataclasses
 
-    from bot.settings import Settings
+    from gidsbot.settings import Settings
 
     fields = {f.name: f.default for f in dataclasses.fields(Settings)}
     assert list(fields) == [s.name for s in SETTINGS]

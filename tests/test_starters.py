@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.types import Chunk
+from gidsbot.types import Chunk
 from ui.starters import clean_topic, follow_up_questions, question_about, theme_of, themed_topics
 
 

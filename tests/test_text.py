@@ -1,4 +1,4 @@
-from bot.text import abbreviations, content_words, detect_language, fold, sentences, term_variants, terms
+from gidsbot.text import abbreviations, content_words, detect_language, fold, sentences, term_variants, terms
 
 
 def test_fold_removes_accents_and_case():

@@ -1,6 +1,6 @@
-"""Answer units: what an answer may quote whole (bot/units.py)."""
+"""Answer units: what an answer may quote whole (gidsbot/units.py)."""
 
-from bot.units import QUOTABLE, answer_units
+from gidsbot.units import QUOTABLE, answer_units
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

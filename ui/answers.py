@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.types import Chunk
+from gidsbot.types import Chunk
 from ui.i18n import t
 from ui.markup import Segment, page_link, passage_segments
 

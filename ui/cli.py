@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.errors import GidsbotError, QuestionError
-from bot.settings import Settings, load_settings
+from gidsbot.errors import GidsbotError, QuestionError
+from gidsbot.settings import Settings, load_settings
 
 __all__ = ["main"]
 
@@ -267,7 +267,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def ensure_index(settings: Settings) -> None:
     """Build the index from the bundled corpus when there is none (the first `serve`)."""
-    from bot.store import current_version
+    from gidsbot.index import current_version
 
     if current_version(Path(settings.index)) is None:
         from ingest.pipeline import run_ingest
@@ -315,7 +315,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from bot.store import current_version, list_versions, read_manifest, resolve_version, set_current
+    from gidsbot.index import current_version, list_versions, read_manifest, resolve_version, set_current
 
     root = Path(_settings(args).index)
     if args.action == "verify":
@@ -356,7 +356,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace, root: Path) -> int:
-    from bot.store import check_files, list_versions, read_manifest, resolve_version
+    from gidsbot.index import check_files, list_versions, read_manifest, resolve_version
 
     names = list(reversed(list_versions(root))) if args.all else [resolve_version(root, args.version).version]
     checked: list[dict[str, Any]] = []

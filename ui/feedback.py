@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.settings import Settings
+from gidsbot.settings import Settings
 
 __all__ = ["FeedbackStore", "Rated", "feedback_path", "to_csv"]
 

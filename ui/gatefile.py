@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.errors import QuestionError
 from bot.evaluate import read_questions
+from gidsbot.errors import QuestionError
 
 __all__ = ["add_gold_question", "gold_record"]
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import streamlit as st
 
 from bot import Bot
-from bot.settings import Settings, load_settings
-from bot.store import current_version
-from bot.types import Chunk
+from gidsbot.index import current_version
+from gidsbot.settings import Settings, load_settings
+from gidsbot.types import Chunk
 from ui.starters import themed_topics, topics
 
 __all__ = ["Loaded", "load", "resolve_version"]

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.store import current_version, list_versions, read_manifest, resolve_version
-from bot.types import Chunk
+from gidsbot.index import current_version, list_versions, read_manifest, resolve_version
+from gidsbot.types import Chunk
 
 __all__ = ["per_site_language", "site_of", "skipped_by_reason", "version_rows"]
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from bot.errors import GidsbotError, IndexCorrupt, IndexMissing
-from bot.settings import Settings, load_settings
-from bot.store import current_version, list_versions
+from gidsbot.errors import GidsbotError, IndexCorrupt, IndexMissing
+from gidsbot.index import current_version, list_versions
+from gidsbot.settings import Settings, load_settings
 from ui.feedback import FeedbackStore, feedback_path
 from ui.i18n import LANGUAGE_LABELS, LANGUAGES, language_from_locale, t, when
 from ui.loader import Loaded, load, resolve_version

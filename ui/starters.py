@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.types import Chunk
+from gidsbot.types import Chunk
 from ui.i18n import t
 
 __all__ = ["THEMES", "follow_up_questions", "question_about", "themed_topics", "topics"]

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from bot import Bot
-from bot.errors import GidsbotError
-from bot.types import Answer
+from gidsbot.errors import GidsbotError
+from gidsbot.types import Answer
 from ui.answers import Exchange, cards_for
 from ui.export import to_html, to_markdown
 from ui.i18n import t

@@ -15,8 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from bot.errors import GidsbotError
-from bot.store import read_last_run
+from gidsbot.errors import GidsbotError
+from gidsbot.index import read_last_run
 from ui.feedback import feedback_path, to_csv
 from ui.gatefile import add_gold_question, gold_record
 from ui.i18n import t, when

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache
 
-from bot.glossary import translations
+from gidsbot.glossary import translations
 
 __all__ = [
     "LANGUAGES",
@@ -101,7 +101,7 @@ def term_variants(text: str, languages: Sequence[str] = LANGUAGES) -> list[froze
 
     A question and a page can differ in language: the French stemmer makes "bui" of "Buyer" where
     the Dutch one keeps "buyer". A word matches a page when any of its stems does, or a stem of one
-    of its translations in the glossary (bot/glossary.py): "fournisseur" finds "leverancier".
+    of its translations in the glossary (gidsbot/glossary.py): "fournisseur" finds "leverancier".
     """
     kept = [w for w in words(text) if w not in _ALL_STOP and (len(w) > 1 or w.isdigit())]
     if not kept:

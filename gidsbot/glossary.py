@@ -162,7 +162,7 @@ monitoring opvolging | suivi | monitoring
 
 
 def _folded(word: str) -> str:
-    from bot.text import fold
+    from gidsbot.text import fold
 
     return fold(word)
 

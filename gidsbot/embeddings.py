@@ -22,7 +22,7 @@ from functools import cache
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.errors import ConfigError, ModelError
+from gidsbot.errors import ConfigError, ModelError
 
 __all__ = [
     "DEFAULT_SPEC",
@@ -32,6 +32,7 @@ __all__ = [
     "USEEmbeddings",
     "load_models",
     "parse_spec",
+    "sentence_model",
 ]
 
 DEFAULT_SPEC = "e5+use"
@@ -55,6 +56,13 @@ class NamedEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.query_array(text).tolist()
+
+
+def sentence_model(models: Sequence[NamedEmbeddings]) -> NamedEmbeddings:
+    """The model that embeds every answer unit and word of the vocabulary at ingest, and the question
+    for them at answer time: USE when it is there (about 100 texts a second on two cores, mE5 about
+    14), else the first. The manifest records its name, so readers never guess."""
+    return next((m for m in models if m.name == USEEmbeddings.name), models[0])
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text import sentences
+from gidsbot.text import sentences
 
 __all__ = ["MAX_UNIT_WORDS", "QUOTABLE", "Unit", "answer_units", "is_lead"]
 

@@ -1,4 +1,4 @@
-"""The index on disk: one directory per published version and a pointer to the current one.
+"""The index on disk, its folders and files: one directory per published version and a pointer to the current one.
 
     <index>/CURRENT                    name of the current version (replaced atomically)
     <index>/last-ingest.json           the report of the latest run, published or refused by the gate
@@ -35,11 +35,10 @@ from typing import Any
 import faiss
 import numpy as np
 
-from bot.errors import IndexCorrupt, IndexMissing, IngestError
-from bot.types import Chunk
+from gidsbot.errors import IndexCorrupt, IndexMissing, IngestError
+from gidsbot.index.schema import FORMAT, SCHEMA, open_db
 
 __all__ = [
-    "FORMAT",
     "IndexFiles",
     "Manifest",
     "check_files",
@@ -49,7 +48,8 @@ __all__ = [
     "list_versions",
     "new_version_dir",
     "clean_staging",
-    "open_db",
+    "now_iso",
+    "set_current",
     "publish",
     "read_last_run",
     "read_manifest",
@@ -59,25 +59,6 @@ __all__ = [
     "write_last_run",
     "write_vectors",
 ]
-
-FORMAT = 2  # 2: the sentences table holds answer units (bot/units.py) with their kind
-
-SCHEMA = """
-CREATE TABLE documents (
-    source TEXT PRIMARY KEY, title TEXT, url TEXT, language TEXT, modified TEXT,
-    content_hash TEXT, etag TEXT, last_modified TEXT, fetched_at TEXT, alternates TEXT, root TEXT
-);
-CREATE TABLE chunks (
-    row INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL, title TEXT, section TEXT,
-    page INTEGER, language TEXT, text TEXT NOT NULL, position INTEGER, url TEXT, modified TEXT, terms TEXT
-);
-CREATE INDEX chunks_source ON chunks(source);
-CREATE TABLE sentences (
-    chunk_row INTEGER NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB, kind TEXT NOT NULL,
-    PRIMARY KEY (chunk_row, idx)
-);
-CREATE TABLE vocabulary (word TEXT PRIMARY KEY, vector BLOB NOT NULL);
-"""
 
 
 @dataclass
@@ -265,30 +246,6 @@ def read_last_run(root: Path) -> dict[str, Any]:
         return dict(json.loads((Path(root) / LAST_RUN).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return {}
-
-
-def open_db(path: Path, readonly: bool = True) -> sqlite3.Connection:
-    if readonly:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    else:
-        connection = sqlite3.connect(path)
-    connection.row_factory = sqlite3.Row
-    return connection
-
-
-def chunk_from_row(row: sqlite3.Row) -> Chunk:
-    return Chunk(
-        id=row["id"],
-        source=row["source"],
-        title=row["title"] or "",
-        section=row["section"] or "",
-        page=row["page"],
-        language=row["language"] or "",
-        text=row["text"],
-        position=row["position"] or 0,
-        url=row["url"] or "",
-        modified=row["modified"] or "",
-    )
 
 
 def read_vectors(path: Path) -> np.ndarray:

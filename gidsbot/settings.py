@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.errors import ConfigError
+from gidsbot.errors import ConfigError
 
 __all__ = ["SETTINGS", "Setting", "Settings", "load_settings"]
 

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ingest import robots as robots_txt
-from ingest.fetch import Answer, Fetcher, Policy, inflate
+from ingest.fetch import Fetcher, Policy, Received, inflate
 from ingest.links import page_links, parse_sitemap
 from ingest.media import HTML, fetched_page, page_media, sniff
 from ingest.sites import CrawlConfig, CrawlResult, Fetched, PageState, Scope, Site, check_config
@@ -144,6 +144,7 @@ class _Crawl:
             if s.limited
         )
         self.result.requests = self.fetcher.requests
+        self.result.retries = self.fetcher.retries
 
     def close(self) -> None:
         self.fetcher.close()
@@ -261,7 +262,7 @@ class _Crawl:
         self.throttle.hold(host, delay)  # the robots.txt request was booked before its delay was known
         return rules
 
-    def get_resource(self, url: str, site: Site, truncate_at: int | None = None) -> Answer:
+    def get_resource(self, url: str, site: Site, truncate_at: int | None = None) -> Received:
         """GET robots.txt or a sitemap, following up to 5 redirects within the configured hosts."""
         policy = site.policy
         if truncate_at is not None:
@@ -331,7 +332,7 @@ class _Crawl:
             log.exception("unexpected error on %s", entry.url)
             self.fail(entry.url, f"{type(exc).__name__}: {exc}")
 
-    def follow(self, entry: _Entry) -> tuple[Answer, str] | None:
+    def follow(self, entry: _Entry) -> tuple[Received, str] | None:
         """Request ``entry``, following redirects with every hop checked; None if it went nowhere."""
         chain = [entry.url]
         while True:
@@ -372,7 +373,7 @@ class _Crawl:
             headers["If-Modified-Since"] = remembered.last_modified
         return headers
 
-    def settle(self, entry: _Entry, answer: Answer, url: str) -> None:
+    def settle(self, entry: _Entry, answer: Received, url: str) -> None:
         """Put the final answer for ``entry`` (fetched as ``url``) into the report."""
         key = url_key(url)
         self.moved(entry, key)
@@ -402,7 +403,7 @@ class _Crawl:
         if remembered.content_hash:
             self.hashes.setdefault(remembered.content_hash, remembered.url)
 
-    def take(self, entry: _Entry, answer: Answer, url: str) -> None:
+    def take(self, entry: _Entry, answer: Received, url: str) -> None:
         """A 200: follow its links, honour its canonical, and report it unless it is a duplicate."""
         media = sniff(page_media(answer.headers.get("content-type", ""), url), answer.body, url)
         if not media:

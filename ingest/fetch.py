@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from gidsbot.settings import Settings
 from ingest.throttle import Throttle
 from ingest.urls import host_of, is_private_host
 
@@ -34,7 +35,7 @@ __all__ = [
     "TOTAL_TIME_FACTOR",
     "MAX_BACKOFF",
     "MAX_RETRY_AFTER",
-    "Answer",
+    "Received",
     "Fetcher",
     "Policy",
     "inflate",
@@ -56,14 +57,14 @@ class Policy:
     """How one site is fetched (from its CrawlConfig)."""
 
     user_agent: str
-    timeout: float = 20.0
-    retries: int = 3
-    max_bytes: int = 20_000_000
+    timeout: float = Settings.timeout
+    retries: int = Settings.retries
+    max_bytes: int = Settings.max_bytes
     backoff: float = 1.0  # first retry waits this long, then twice as long each time
 
 
 @dataclass
-class Answer:
+class Received:
     """What one URL answered, after retries; never an exception."""
 
     url: str
@@ -99,6 +100,7 @@ class Fetcher:
         self.throttle = throttle
         self.allowed_hosts = set(allowed_hosts)
         self.requests = 0
+        self.retries = 0  # requests sent again after a timeout, a 5xx, a 429 or a lost connection
         no_cookies = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         self._client = httpx.Client(follow_redirects=False, trust_env=False, cookies=no_cookies)
 
@@ -112,14 +114,14 @@ class Fetcher:
         headers: Mapping[str, str] | None = None,
         media: MediaFilter | None = None,
         truncate: bool = False,
-    ) -> Answer:
+    ) -> Received:
         """GET ``url`` with retries. ``media`` filters bodies (None: take any); ``truncate`` cuts
         an oversized body to ``max_bytes`` instead of refusing it."""
         host = host_of(url)
         if host not in self.allowed_hosts:
             what = "a private address" if is_private_host(host) else "not a configured site"
-            return Answer(url, error=f"{host} is {what}: never contacted")
-        answer = Answer(url)
+            return Received(url, error=f"{host} is {what}: never contacted")
+        answer = Received(url)
         for attempt in range(policy.retries + 1):
             self.throttle.wait(host)
             self.requests += 1
@@ -131,6 +133,7 @@ class Fetcher:
                 answer.error += f" (Retry-After {answer.headers.get('retry-after')!r} is too long to wait)"
                 return answer
             log.info("retrying %s in %.1f s: %s", url, wait, answer.error)
+            self.retries += 1
             self.throttle.hold(host, wait)
         if answer.retry and policy.retries:
             answer.error += f" after {policy.retries} {'retry' if policy.retries == 1 else 'retries'}"
@@ -143,7 +146,7 @@ class Fetcher:
         headers: Mapping[str, str],
         media: MediaFilter | None,
         truncate: bool,
-    ) -> Answer:
+    ) -> Received:
         request_headers = {
             "User-Agent": policy.user_agent,
             "Accept": _ACCEPT,
@@ -158,39 +161,39 @@ class Fetcher:
                 return _answer(url, response, policy, media, truncate, deadline)
         except _DeadlineError:
             # the server answered, then dripped: asking again would cost as much again
-            return Answer(url, error=f"too slow: no whole answer within {policy.timeout * TOTAL_TIME_FACTOR:g} s")
+            return Received(url, error=f"too slow: no whole answer within {policy.timeout * TOTAL_TIME_FACTOR:g} s")
         except httpx.TimeoutException:
-            return Answer(url, error=f"timeout ({policy.timeout:g} s)", retry=True)
+            return Received(url, error=f"timeout ({policy.timeout:g} s)", retry=True)
         except httpx.TransportError as exc:
             retry = not isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError)
-            return Answer(url, error=f"{_describe(exc)}", retry=retry)
+            return Received(url, error=f"{_describe(exc)}", retry=retry)
         except (httpx.InvalidURL, zlib.error, UnicodeError, ValueError) as exc:
-            return Answer(url, error=f"{type(exc).__name__}: {exc}")
+            return Received(url, error=f"{type(exc).__name__}: {exc}")
 
 
 def _answer(
     url: str, response: httpx.Response, policy: Policy, media: MediaFilter | None, truncate: bool, deadline: float
-) -> Answer:
+) -> Received:
     status, headers = response.status_code, response.headers
     if status >= 500 or status == 429:
         _drain(response, deadline)
-        return Answer(url, status, headers, error=f"HTTP {status}", retry=True)
+        return Received(url, status, headers, error=f"HTTP {status}", retry=True)
     if not 200 <= status < 300 or status in (204, 205):
         _drain(response, deadline)
-        return Answer(url, status, headers)  # a redirect, 304 or 4xx: the status says it all
+        return Received(url, status, headers)  # a redirect, 304 or 4xx: the status says it all
     media_type = media(headers.get("content-type", ""), url) if media else "*"
     if not media_type:
-        return Answer(url, status, headers, refused="not-text")
+        return Received(url, status, headers, refused="not-text")
     length = headers.get("content-length", "")
     if not truncate and length.isdigit() and int(length) > policy.max_bytes:
-        return Answer(url, status, headers, refused="too-large")
+        return Received(url, status, headers, refused="too-large")
     try:
         body = _read(response, policy.max_bytes, deadline, truncate)
     except _TooLargeError:
-        return Answer(url, status, headers, refused="too-large")
+        return Received(url, status, headers, refused="too-large")
     except _UnsupportedEncodingError as exc:
-        return Answer(url, status, headers, error=str(exc))
-    return Answer(url, status, headers, body)
+        return Received(url, status, headers, error=str(exc))
+    return Received(url, status, headers, body)
 
 
 class _UnsupportedEncodingError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ingest.fetch import Answer
+from ingest.fetch import Received
 from ingest.sites import Fetched
 
 __all__ = ["DOCX", "HTML", "PDF", "TEXT", "fetched_page", "page_media", "sniff"]
@@ -17,7 +17,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEXT = "text/plain"
 
 
-def fetched_page(url: str, answer: Answer, media: str) -> Fetched:
+def fetched_page(url: str, answer: Received, media: str) -> Fetched:
     return Fetched(
         url=url,
         content=answer.body,

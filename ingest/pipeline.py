@@ -177,6 +177,7 @@ def _ingest_sites(run: _Run, configs: Sequence[object], bar: tqdm) -> set[str]:
 
     result = crawl(configs, state, progress)  # type: ignore[arg-type]
     run.report.requests += result.requests
+    run.report.retries += result.retries
     run.report.stopped = result.stopped
     run.report.failed.extend(result.failed)
     run.report.skipped.extend(result.skipped)

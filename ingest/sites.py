@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gidsbot.errors import IngestError
+from gidsbot.settings import Settings
 
 __all__ = ["CrawlConfig", "CrawlResult", "Fetched", "PageState", "Scope", "Site", "check_config"]
 from ingest.fetch import Policy
@@ -31,13 +32,14 @@ class CrawlConfig:
     scopes: tuple[Scope, ...] = ()  # empty: each start URL's host with prefix "/"
     include: tuple[str, ...] = ()  # regexes searched in the normalised URL; empty = all in scope
     exclude: tuple[str, ...] = ()
-    max_pages: int = 5000
-    max_depth: int = 10
-    delay: float = 1.0  # seconds between requests to one host; robots Crawl-delay wins if longer
-    timeout: float = 20.0
-    retries: int = 3
-    max_bytes: int = 20_000_000
-    user_agent: str = "gidsbot/0.1 (+https://github.com/gidsbot)"
+    # the defaults are the settings' (gidsbot.settings): one declaration
+    max_pages: int = Settings.max_pages
+    max_depth: int = Settings.max_depth
+    delay: float = Settings.crawl_delay  # seconds between requests to one host; robots Crawl-delay wins if longer
+    timeout: float = Settings.timeout
+    retries: int = Settings.retries
+    max_bytes: int = Settings.max_bytes
+    user_agent: str = Settings.user_agent
 
     def __post_init__(self) -> None:
         # Lists from TOML or JSON are accepted; the dataclass stays hashable.
@@ -78,6 +80,7 @@ class CrawlResult:
     skipped_counts: dict[str, int] = field(default_factory=dict)  # reason -> links left out for it
     stopped: str = ""
     requests: int = 0
+    retries: int = 0  # of those requests, how many were a retry
     # new validators of not_modified pages that answered 200 with the same body (url -> (etag, last_modified)),
     # so the next run's conditional request can be answered 304
     revalidated: dict[str, tuple[str, str]] = field(default_factory=dict)

@@ -50,6 +50,7 @@ class IngestReport:
     seconds: float = 0.0
     stopped: str = ""  # why a crawl stopped early ("" when it ran to the end)
     requests: int = 0
+    retries: int = 0  # requests sent again (timeout, 5xx, 429, lost connection): counted, not only logged
     published: bool = True  # false when the evaluation gate refused the version (index_version was not made current)
     gate: dict[str, Any] | None = None  # the gate's verdict: figures before/after, passed, changed questions
 

@@ -420,6 +420,7 @@ def test_5xx_backoff_doubles_and_4xx_is_never_retried(hostile: Site, waits: list
     assert [round(w, 2) for w in waits if w > 0.05] == [0.1, 0.2, 0.4]  # delay 0: backoff starts at 0.1 s
     assert errors[hostile.url("/forbidden")] == "HTTP 403"
     assert hostile.count("/forbidden") == 1
+    assert result.retries == 3  # counted in the report, not only logged
 
 
 def test_connection_refused_is_reported_not_raised(waits: list[float]) -> None:

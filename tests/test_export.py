@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from gidsbot.types import Answer
 from ui.answers import Card, Exchange
 from ui.export import to_html, to_markdown
 from ui.markup import Segment
@@ -18,10 +19,9 @@ def _exchanges() -> list[Exchange]:
         Card(2, "Omzendbrief 2014", "omzendbrief.pdf", "", 4, "fr", "2026-01-02", "indexed",
              "https://gids.be/omzendbrief.pdf#page=4", (Segment("Article 4."),)),
     ]
-    found = Exchange("a1", "Welk papier " + HOSTILE + "?", {"answer": "Kies FSC-papier. [1]", "found": True},
-                     cards, [])
+    found = Exchange("a1", "Welk papier " + HOSTILE + "?", Answer("Kies FSC-papier. [1]", "nl", True, []), cards, [])
     refusal = "Dit staat niet in de geïndexeerde documenten.\nDeze pagina's komen het dichtst in de buurt:\n- [1] X"
-    refused = Exchange("a2", "Hoe bak ik een taart?", {"answer": refusal, "found": False}, [cards[1]], [])
+    refused = Exchange("a2", "Hoe bak ik een taart?", Answer(refusal, "nl", False, []), [cards[1]], [])
     return [found, refused]
 
 

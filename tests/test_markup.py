@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gidsbot.types import Chunk
+from gidsbot.types import Answer, Chunk, Citation
 from ui.answers import Exchange, cards_for, find_passage, plain_text
 from ui.markup import Segment, highlight_markdown, md_escape, page_link, passage_segments, safe_link
 
@@ -86,10 +86,18 @@ def _chunk(text: str, section: str = "Labels", page: int | None = None) -> Chunk
 
 def test_cards_carry_place_page_language_date_link_and_highlight():
     chunk = _chunk(PASSAGE, page=3)
-    answer = {"found": True, "answer": "Op 23 mei 2018 was er een eerste Buyer Meets Supplier. [1]", "citations": [{
-        "n": 1, "title": "Fiche papier", "source": "papier.pdf", "section": "Labels", "page": 3,
-        "snippet": "Op 23 mei 2018 was er een eerste Buyer Meets Supplier.", "url": "https://gids.be/papier.pdf",
-        "language": "nl", "modified": "2024-03-01T10:00:00Z"}]}
+    citation = Citation(
+        n=1,
+        title="Fiche papier",
+        source="papier.pdf",
+        section="Labels",
+        page=3,
+        snippet="Op 23 mei 2018 was er een eerste Buyer Meets Supplier.",
+        url="https://gids.be/papier.pdf",
+        language="nl",
+        modified="2024-03-01T10:00:00Z",
+    )
+    answer = Answer("Op 23 mei 2018 was er een eerste Buyer Meets Supplier. [1]", "nl", True, [citation])
     [card] = cards_for(answer, {"papier.pdf": [chunk]}, "2026-01-01T00:00:00Z")
     assert (card.link, card.date, card.dated_by, card.page) == (
         "https://gids.be/papier.pdf#page=3", "2024-03-01", "updated", 3)
@@ -101,6 +109,6 @@ def test_cards_carry_place_page_language_date_link_and_highlight():
 
 def test_find_passage_prefers_the_cited_section():
     chunks = [_chunk("Andere tekst.", section="Inleiding"), _chunk(PASSAGE)]
-    citation = {"section": "Labels", "page": None, "snippet": "Daarna volgde een tweede in 2019."}
+    citation = Citation(1, "Fiche papier", "papier.pdf", "Labels", "Daarna volgde een tweede in 2019.")
     assert find_passage(chunks, citation) == PASSAGE
-    assert find_passage(chunks, {"section": "X", "page": None, "snippet": "niet aanwezig"}) == ""
+    assert find_passage(chunks, Citation(1, "Fiche papier", "papier.pdf", "X", "niet aanwezig")) == ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gidsbot.types import Chunk
+from gidsbot.types import Answer, Chunk, Citation
 from ui.starters import clean_topic, follow_up_questions, question_about, theme_of, themed_topics
 
 
@@ -51,15 +51,14 @@ def test_starter_questions_speak_the_interface_language():
 
 def test_follow_ups_come_from_neighbouring_headings_in_the_answer_language():
     chunks_of = {"papier": [c for c in CHUNKS if c.source == "papier"]}
-    answer = {"found": True, "language": "fr", "question": "papier?", "answer": "…", "citations": [
-        {"source": "papier", "title": "Kantoorpapier", "section": "Labels", "page": None}]}
+    answer = Answer("…", "fr", True, [Citation(1, "Kantoorpapier", "papier", "Labels", "")], question="papier?")
     follow = follow_up_questions(answer, chunks_of, asked=["papier?"])
     assert follow == ["Que dit le guide sur « Kantoorpapier: Criteria » ?",
                       "Que dit le guide sur « Kantoorpapier: Gerecycleerd papier » ?"]
 
 
 def test_follow_ups_skip_what_was_asked_and_start_with_the_bots_own():
-    answer = {"found": False, "language": "nl", "suggestions": ["Wat is een raamcontract?"], "citations": [
-        {"source": "wet", "title": "Omzendbrief van 16 mei 2014", "section": "", "page": None}]}
+    closest = [Citation(1, "Omzendbrief van 16 mei 2014", "wet", "", "")]
+    answer = Answer("…", "nl", False, closest, suggestions=["Wat is een raamcontract?"])
     asked = ["Wat zegt de gids over ‘Omzendbrief van 16 mei 2014’?"]
     assert follow_up_questions(answer, {}, asked) == ["Wat is een raamcontract?"]

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from gidsbot.types import Chunk
+from gidsbot.types import Answer, Chunk, Citation
 from ui.i18n import t
 from ui.markup import Segment, page_link, passage_segments
 
@@ -50,40 +50,37 @@ def _date(value: str) -> str:
     return match.group(0) if match else ""
 
 
-def find_passage(chunks: Sequence[Chunk], citation: Mapping[str, Any]) -> str:
+def find_passage(chunks: Sequence[Chunk], citation: Citation) -> str:
     """The text of the passage a citation quotes, among the chunks of its document ("" if none fits)."""
-    snippet = " ".join(str(citation.get("snippet", "")).split())
+    snippet = " ".join(citation.snippet.split())
     probe = snippet.split(" … ")[0][:80]
-    same_place = [c for c in chunks if c.section == citation.get("section") and c.page == citation.get("page")]
+    same_place = [c for c in chunks if c.section == citation.section and c.page == citation.page]
     for chunk in same_place + list(chunks):
         if probe and probe in " ".join(chunk.text.split()):
             return chunk.text
     return ""
 
 
-def cards_for(answer: Mapping[str, Any], chunks_of: Mapping[str, Sequence[Chunk]], indexed_at: str) -> list[Card]:
+def cards_for(answer: Answer, chunks_of: Mapping[str, Sequence[Chunk]], indexed_at: str) -> list[Card]:
     """Cards for an answer's citations; a found answer's cards mark the sentences it quotes."""
     cards = []
-    for c in answer.get("citations", []):
-        snippet = c.get("snippet", "")
-        passage = find_passage(chunks_of.get(c["source"], ()), c) if answer.get("found") else ""
+    for c in answer.citations:
+        passage = find_passage(chunks_of.get(c.source, ()), c) if answer.found else ""
         segments = (
-            passage_segments(passage, snippet, str(answer.get("answer", "")))
-            if passage
-            else [Segment(" ".join(snippet.split()))]
+            passage_segments(passage, c.snippet, answer.answer) if passage else [Segment(" ".join(c.snippet.split()))]
         )
-        own_date = _date(c.get("modified", ""))
+        own_date = _date(c.modified)
         cards.append(
             Card(
-                n=int(c["n"]),
-                title=c.get("title") or c["source"],
-                source=c["source"],
-                section=c.get("section", ""),
-                page=c.get("page"),
-                language=c.get("language", ""),
+                n=c.n,
+                title=c.title or c.source,
+                source=c.source,
+                section=c.section,
+                page=c.page,
+                language=c.language,
                 date=own_date or _date(indexed_at),
                 dated_by="updated" if own_date else "indexed",
-                link=page_link(c.get("url", ""), c.get("page")),
+                link=page_link(c.url, c.page),
                 segments=tuple(segments),
             )
         )
@@ -114,18 +111,18 @@ class Exchange:
 
     id: str
     question: str
-    answer: dict[str, Any]  # Answer.to_json()
+    answer: Answer
     cards: list[Card] = field(default_factory=list)
     follow_ups: list[str] = field(default_factory=list)
-    error: bool = False
+    error: bool = False  # the answer's text is a sentence saying why there is no answer
 
     @property
     def found(self) -> bool:
-        return bool(self.answer.get("found"))
+        return self.answer.found
 
     def body(self) -> str:
         """The answer's text; for a refusal, without the list of closest pages the cards show."""
-        text = str(self.answer.get("answer", ""))
+        text = self.answer.answer
         if self.found or self.error:
             return text
         return text.split("\n")[0]

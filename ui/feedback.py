@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from gidsbot.settings import Settings
+from gidsbot.types import Answer
 
 __all__ = ["FeedbackStore", "Rated", "feedback_path", "to_csv"]
 
@@ -101,16 +102,16 @@ class Rated:
     interface_language: str = ""
 
     @classmethod
-    def from_answer(cls, message_id: str, answer: dict[str, Any], interface_language: str) -> Rated:
+    def from_answer(cls, message_id: str, answer: Answer, interface_language: str) -> Rated:
         keep = ("n", "title", "source", "url", "section", "page")
         return cls(
             message_id=message_id,
-            question=answer.get("question", ""),
-            answer=answer.get("answer", ""),
-            found=bool(answer.get("found")),
-            language=answer.get("language", ""),
-            index_version=answer.get("index_version", ""),
-            sources=[{k: c.get(k) for k in keep} for c in answer.get("citations", [])],
+            question=answer.question,
+            answer=answer.answer,
+            found=answer.found,
+            language=answer.language,
+            index_version=answer.index_version,
+            sources=[{k: getattr(c, k) for k in keep} for c in answer.citations],
             interface_language=interface_language,
         )
 

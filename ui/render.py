@@ -51,8 +51,8 @@ def _body(exchange: Exchange, lang: str) -> None:
         st.info(f"**{md_escape(t('not_found_title', lang))}**  \n{text}", icon=":material/search_off:")
     else:
         st.markdown(text)
-    if exchange.answer.get("notice"):
-        st.caption(md_escape(str(exchange.answer["notice"])))
+    if exchange.answer.notice:
+        st.caption(md_escape(exchange.answer.notice))
 
 
 def _cards(exchange: Exchange, lang: str, latest: bool) -> None:

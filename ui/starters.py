@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
-from gidsbot.types import Chunk
+from gidsbot.types import Answer, Chunk, Citation
 from ui.i18n import t
 
 __all__ = ["THEMES", "follow_up_questions", "question_about", "themed_topics", "topics"]
@@ -141,7 +140,7 @@ def related(topics_pool: Iterable[str], text: str) -> list[str]:
 
 
 def follow_up_questions(
-    answer: Mapping[str, Any],
+    answer: Answer,
     chunks_of: Mapping[str, Sequence[Chunk]],
     asked: Sequence[str],
     topics_pool: Sequence[str] = (),
@@ -150,25 +149,25 @@ def follow_up_questions(
     """What to ask next, in the answer's language: the bot's own suggestions first, then the headings
     next to the cited passages (for a refusal: the closest pages themselves), then other headings that
     share words with the answer; never a question already asked."""
-    lang = answer.get("language") or "en"
-    out: list[str] = [s for s in answer.get("suggestions", []) if isinstance(s, str) and s.strip()]
-    cited = {(c["source"], c.get("section", "")) for c in answer.get("citations", [])}
+    lang = answer.language or "en"
+    out: list[str] = [s for s in answer.suggestions if s.strip()]
+    cited = {(c.source, c.section) for c in answer.citations}
     candidates: list[str] = []
-    for citation in answer.get("citations", []):
-        if not answer.get("found"):
+    for citation in answer.citations:
+        if not answer.found:
             candidates.append(_topic_of(_as_chunk(citation)))
             continue
-        document = chunks_of.get(citation["source"], [])
-        here = [i for i, c in enumerate(document) if c.section == citation.get("section")]
+        document = chunks_of.get(citation.source, [])
+        here = [i for i, c in enumerate(document) if c.section == citation.section]
         for i in sorted({j for h in here for j in (h - 1, h + 1, h - 2, h + 2)}):
             if 0 <= i < len(document) and (document[i].source, document[i].section) not in cited:
                 candidates.append(_topic_of(document[i]))
-    if answer.get("found"):
-        candidates += related(topics_pool, f"{answer.get('question', '')} {answer.get('answer', '')}")
+    if answer.found:
+        candidates += related(topics_pool, f"{answer.question} {answer.answer}")
     already = {fold(q) for q in asked}
-    cited_topics = {fold(_topic_of(_as_chunk(c))) for c in answer.get("citations", [])}
+    cited_topics = {fold(_topic_of(_as_chunk(c))) for c in answer.citations}
     for topic in candidates:
-        if answer.get("found") and fold(topic) in cited_topics:
+        if answer.found and fold(topic) in cited_topics:
             continue  # the answer already quotes it
         question = question_about(topic, lang) if topic else ""
         if question and fold(question) not in already and question not in out:
@@ -176,13 +175,13 @@ def follow_up_questions(
     return out[:limit]
 
 
-def _as_chunk(citation: Mapping[str, Any]) -> Chunk:
+def _as_chunk(citation: Citation) -> Chunk:
     return Chunk(
         id="",
-        source=citation["source"],
-        title=citation.get("title", ""),
-        section=citation.get("section", ""),
-        page=citation.get("page"),
+        source=citation.source,
+        title=citation.title,
+        section=citation.section,
+        page=citation.page,
         language="",
         text="",
     )

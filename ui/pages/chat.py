@@ -58,7 +58,7 @@ def _history(done: Sequence[Exchange]) -> list[dict[str, str]]:
         if exchange.error:  # a question the bot could not take is no context for the next one
             continue
         turns.append({"role": "user", "content": exchange.question})
-        turns.append({"role": "assistant", "content": str(exchange.answer.get("answer", ""))})
+        turns.append({"role": "assistant", "content": exchange.answer.answer})
     return turns
 
 
@@ -93,11 +93,10 @@ def _answer(shell: Shell, question: str, done: Sequence[Exchange]) -> Exchange:
     assert loaded is not None
     exchange_id = uuid.uuid4().hex[:12]
     try:
-        answer = _stream(loaded.bot, question, _history(done), shell.lang).to_json()
+        answer = _stream(loaded.bot, question, _history(done), shell.lang)
     except GidsbotError as exc:
-        answer = {"answer": str(exc), "found": False, "citations": [], "language": "", "question": question}
-        return Exchange(exchange_id, question, answer, error=True)
-    answer["question"] = answer.get("question") or question
+        return Exchange(exchange_id, question, Answer(str(exc), "", False, [], question=question), error=True)
+    answer.question = answer.question or question
     cards = cards_for(answer, loaded.chunks_of, loaded.bot.index.manifest.crawled_at)
     asked = [e.question for e in done] + [question]
     follow = follow_up_questions(answer, loaded.chunks_of, asked, loaded.topics)
@@ -114,8 +113,8 @@ def _remember_unanswered(shell: Shell, exchange: Exchange) -> None:
     try:
         shell.store.unanswered_question(
             exchange.question,
-            str(exchange.answer.get("language", "")),
-            str(exchange.answer.get("index_version", "")),
+            exchange.answer.language,
+            exchange.answer.index_version,
             [c.title for c in exchange.cards],
         )
     except Exception as exc:  # noqa: BLE001 - a full disk must not cost the buyer the answer

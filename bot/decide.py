@@ -94,18 +94,18 @@ class Signals:
 # The logistic model over the signals, fitted on the development guide's tune questions by
 # bench/fit_decision.py (which prints these lines); an answer needs a probability of ANSWER_BAR.
 COEFFICIENTS = {
-    "concepts": 16.701,
-    "deficit": 1.203,
-    "second": -15.467,
-    "across": -0.869,
-    "unit": 2.422,
-    "passage": 4.032,
-    "weakest": 2.198,
-    "unheld": 0.456,
-    "across_passage": 5.646,
-    "across_weakest": 2.871,
+    "concepts": 16.178,
+    "deficit": 4.107,
+    "second": -17.684,
+    "across": -0.580,
+    "unit": 3.357,
+    "passage": 3.121,
+    "weakest": 1.792,
+    "unheld": 0.261,
+    "across_passage": 5.865,
+    "across_weakest": 2.669,
 }
-INTERCEPT = -7.589
+INTERCEPT = -7.643
 ANSWER_BAR = 0.5
 # Across languages a key word's deficit counts this much (translations are matched less surely).
 ACROSS_FACTOR = 0.3

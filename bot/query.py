@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from gidsbot.text import content_words, term_variants
 
-__all__ = ["Query", "answer_kinds", "read_query"]
+__all__ = ["Query", "answer_kinds", "counted_noun", "read_query"]
 
 _KIND_PATTERNS = {
     "date": r"wanneer|welke datum|op welke dag|sinds wanneer|tot wanneer|in welk jaar|welk jaar|vanaf wanneer"
@@ -19,13 +19,20 @@ _KIND_PATTERNS = {
     r"|when|what date|since when|until when|which year|what year|by when|from when",
     "number": r"hoeveel|welk percentage|welk bedrag|hoe groot|hoe lang|hoe hoog|welke drempel|hoeveelste|combien"
     r"|quel pourcentage|quel montant|quelle part|quel seuil|quelle durée|how many|how much|what percentage"
-    r"|what share|which percentage|what amount|which amount|what threshold|how long|how high",
+    r"|what share|which percentage|what amount|which amount|what threshold|how long|how high"
+    # how often, what share, and a minimum or maximum asked for: a figure
+    r"|hoe vaak|hoe dikwijls|welk aandeel|welk deel|à quelle fréquence|quelle proportion|how often"
+    r"|what proportion|minimum|minimale?|minimaal|maximum|maximale?|maximaal"
+    # a time limit: a number of days or weeks
+    r"|binnen welke termijn|welke termijn|dans quel délai|quel délai|within what time|what deadline",
     "list": r"welke|wat zijn|noem|som .* op|quels|quelles|quels sont|quelles sont|which|what are|what kinds?"
     r"|list|name the",
     "definition": r"wat is|wat zijn|wat betekent|wat houdt .* in|wat verstaat men|qu'est-ce que|que signifie"
     r"|c'est quoi|que veut dire|what is|what are|what does .* mean|define",
-    "who": r"wie|welke organisatie|welke dienst|welke instantie|qui|quel organisme|quelle organisation"
-    r"|quel service|who|which organi[sz]ation|which body|which service",
+    # "qui" and "who" ask who only at the start or after a preposition: "un label qui prouve" is a relative
+    "who": r"wie|welke organisatie|welke dienst|welke instantie|^\s*qui|(?:à|par|pour|avec|chez|de) qui"
+    r"|quel organisme|quelle organisation|quel service|^\s*who|(?:to|by|for|with|from) whom?"
+    r"|which organi[sz]ation|which body|which service",
     "where": r"waar|op welke website|où|sur quel site|where|on which website",
 }
 _KIND_RE = {kind: re.compile(rf"(?<![\w'])(?:{p})(?![\w'])", re.I) for kind, p in _KIND_PATTERNS.items()}
@@ -36,7 +43,20 @@ _YES_NO = re.compile(
     re.I,
 )
 _INVERSION = re.compile(r"\w-t-(?:il|elle|on)\b|\w-(?:il|elle|on|ils|elles)\b", re.I)
-_SINGULAR_WHICH = re.compile(r"\b(?:welk|quel|quelle|which one)\b", re.I)
+_COUNTING = re.compile(r"\b(?:hoeveel|combien (?:de |d'|d’)|how many|how much|quel nombre de|welk aantal)", re.I)
+_HOW_OFTEN = re.compile(r"\b(?:hoe vaak|hoe dikwijls|hoeveel keer|combien de fois|how often|how many times)\b", re.I)
+# a question word among the first three words ("Dans quel Moniteur …", "À partir de quand …")
+_WH_WORD = re.compile(
+    r"^(?:\S+\s+){0,2}(?:quel|quelle|quels|quelles|que|qu'|qu’|quoi|qui|où|quand|comment|combien|pourquoi"
+    r"|lequel|laquelle)\b",
+    re.I,
+)
+# one thing asked for: "welk / quel", or "welke / which" with a singular verb ("Welke omzendbrief werd …")
+_SINGULAR_WHICH = re.compile(
+    r"\b(?:welk|quel|quelle|which one)\b|\b(?:welke|which)\b(?:\s+[\w'-]+){1,3}?\s+"
+    r"(?:is|was|werd|wordt|heeft|had|geldt|gold|has|does)\b",
+    re.I,
+)
 
 
 def answer_kinds(question: str) -> frozenset[str]:
@@ -47,7 +67,8 @@ def answer_kinds(question: str) -> frozenset[str]:
     if "date" in kinds or "number" in kinds or "who" in kinds:
         kinds.discard("list")  # "welke datum", "which year", "welke organisatie" want one thing
     opener = _YES_NO.match(question.strip())
-    french_yes_no = bool(_INVERSION.search(question)) and not kinds
+    # "Faut-il un label ?" asks yes or no; "Quelle efficacité faut-il exiger ?" asks for a value
+    french_yes_no = bool(_INVERSION.search(question)) and not kinds and not _WH_WORD.search(question.strip())
     asks_yes_no = (opener and opener.group().lower() not in {"les", "la", "le", "un", "une"}) or french_yes_no
     if asks_yes_no and not kinds & {"date", "number", "who", "where"}:
         kinds.add("yes-no")
@@ -67,6 +88,7 @@ class Query:
     words: tuple[str, ...] = ()  # content words of ``asked`` (folded, unstemmed): the key words
     kinds: frozenset[str] = field(default_factory=frozenset)
     ordinals: frozenset[str] = field(default_factory=frozenset)  # "ord2" for "tweede / deuxième / second"
+    counted: frozenset[str] = field(default_factory=frozenset)  # stems of what "hoeveel / combien de" counts
     written: str = ""  # the language the question is written in ("" when it is the answer's language)
 
     @property
@@ -83,4 +105,29 @@ def read_query(text: str, language: str, asked: str = "", context: str = "", wri
     ordinals = frozenset(t for v in variants for t in v if t.startswith("ord"))
     words = tuple(dict.fromkeys(w for w in content_words(asked) if not w.isdigit()))
     written = "" if written == language else written
-    return Query(text, language, asked, context, variants, around, words, answer_kinds(asked), ordinals, written)
+    kinds = answer_kinds(asked)
+    return Query(
+        text,
+        language,
+        asked,
+        context,
+        variants,
+        around,
+        words,
+        kinds,
+        ordinals=ordinals,
+        counted=counted_noun(asked),
+        written=written,
+    )
+
+
+def counted_noun(question: str) -> frozenset[str]:
+    """The stems of the thing a "how many" question counts: "Hoeveel aankopers …" → {aankoper, …}, so
+    that "212 aankopers" can be told from a sentence that merely holds some number."""
+    if _HOW_OFTEN.search(question):
+        return frozenset().union(*term_variants("keer maal fois times"))
+    match = _COUNTING.search(question)
+    if not match:
+        return frozenset()
+    after = term_variants(question[match.end() :])
+    return after[0] if after else frozenset()

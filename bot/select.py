@@ -17,7 +17,7 @@ import numpy as np
 
 from bot.query import Query
 from bot.retrieve import LoadedIndex, Sentence
-from gidsbot.text import fold
+from gidsbot.text import fold, term_variants
 from gidsbot.types import Hit
 from gidsbot.units import QUOTABLE
 
@@ -50,6 +50,11 @@ _WHERE = re.compile(r"https?://|www\.|\.be\b|\b(?:website|site|webpagina|page we
 # The share of a unit's lexical score that its context (the unit before it) may earn: "Ze is van
 # toepassing sinds 30 juni 2017." answers a question that names the law of the sentence before.
 CONTEXT_SHARE = 0.35
+# How far below the best unit the unit after it may score and still be quoted with it (it goes on
+# with the answer); larger quotes more, smaller risks cutting the answer after its first sentence.
+CONTINUATION_MARGIN = 0.5
+# What a number right before the counted thing adds ("vijf keer" for "hoe vaak", "212 aankopers").
+COUNTED_BONUS = 0.2
 
 
 @dataclass
@@ -86,7 +91,18 @@ def _unasked(text: str, asked: str) -> str:
     return text
 
 
-def _fit(unit: Sentence, kinds: Set[str], asked: str = "") -> float:
+def _counts(text: str, counted: Set[str]) -> bool:
+    """Does ``text`` put a number right before the thing counted ("vijf keer", "212 aankopers")? A date's
+    year is no count ("in 2018 kwamen aankopers samen")."""
+    text = DATE.sub(" ", _YEAR.sub(" ", text))
+    for match in NUMBER.finditer(text):
+        following = term_variants(text[match.end() : match.end() + 40])[:2]
+        if any(variants & counted for variants in following):
+            return True
+    return False
+
+
+def _fit(unit: Sentence, kinds: Set[str], asked: str = "", counted: Set[str] = frozenset()) -> float:
     """How well the unit's shape fits the kind of answer wanted."""
     text = _unasked(unit.text, asked) if kinds & {"date", "number"} else unit.text
     score = 0.0
@@ -94,6 +110,8 @@ def _fit(unit: Sentence, kinds: Set[str], asked: str = "") -> float:
         score += 0.3 if DATE.search(text) else 0.12 if _YEAR.search(text) else -0.15
     if "number" in kinds:
         score += 0.2 if NUMBER.search(text) else -0.15
+        if counted and _counts(text, counted):
+            score += COUNTED_BONUS
     if "list" in kinds:
         score += {"list": 0.15, "table": 0.12, "item": 0.02, "row": 0.04}.get(unit.kind, -0.03)
     if "who" in kinds and _ORGANISATION.search(text):
@@ -168,7 +186,7 @@ def pick_units(
                 if unit.vector is not None and query_vector is not None
                 else 0.0
             )
-            shape = _fit(unit, query.kinds, query.asked) + _ordinal(query.ordinals, unit.terms)
+            shape = _fit(unit, query.kinds, query.asked, query.counted) + _ordinal(query.ordinals, unit.terms)
             score = dense + 0.6 * lexical + shape + prior
             after = next((u.text for u in listed[position + 1 :] if u.kind in QUOTABLE), "")
             scored.append(Picked(unit.text, h, position, score, unit.kind, after))
@@ -184,15 +202,21 @@ def pick_units(
 
 
 def _complete(chosen: list[Picked], scored: Sequence[Picked], kinds: Set[str]) -> list[Picked]:
-    """Add the next unit when the best one lacks the date or figure asked for and the next has it
-    ("Het systeem is sinds 2018 operationeel." after the sentence that names the system)."""
+    """Add the unit that follows the best one in its passage when it goes on with the answer: it holds
+    the date or figure asked for and the best one does not ("Het systeem is sinds 2018 operationeel."
+    after the sentence that names the system), or it is itself close to the best ("Chaque pays a un
+    organisme compétent." then "En Belgique, c'est le SPF Santé publique.")."""
     top = chosen[0]
-    wanted = [DATE if "date" in kinds else None, NUMBER if "number" in kinds else None]
-    missing = [p for p in wanted if p is not None and not p.search(top.text)]
-    if not missing or not top.after or not all(p.search(top.after) for p in missing):
+    if not top.after or top.kind in {"list", "table"}:
         return chosen
     if any(p.hit_index == top.hit_index and p.text == top.after for p in chosen):
         return chosen
     follow = next((p for p in scored if p.hit_index == top.hit_index and p.text == top.after), None)
+    wanted = [DATE if "date" in kinds else None, NUMBER if "number" in kinds else None]
+    missing = [p for p in wanted if p is not None and not p.search(top.text)]
+    supplies = bool(missing) and all(p.search(top.after) for p in missing)
+    close = follow is not None and follow.score >= top.score - CONTINUATION_MARGIN
+    if not (supplies or close):
+        return chosen
     extra = follow or Picked(top.after, top.hit_index, top.position + 1, top.score - 0.01)
     return [*chosen, extra]

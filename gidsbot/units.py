@@ -36,6 +36,7 @@ _TOC = re.compile(
     r"\((?:zie|voir|see|cf\.?)\b[^)]{0,60}\)\s*[.;]?\s*$|\.{4,}\s*\d+\s*$|…{2,}\s*\d+\s*$",
     re.I,
 )
+_YEARS = re.compile(r"\b(?:19|20)\d{2}\b")
 _SENTENCE_END = re.compile(r"[.!?:;)\]»\"”]\s*$")
 
 
@@ -85,7 +86,9 @@ def _header(rows: list[list[str]]) -> list[str] | None:
     first = rows[0]
     if len(rows) < 2 or len(first) < 2 or any(len(r) > len(first) for r in rows[1:]):
         return None
-    if any(re.search(r"\d", cell) or _words(cell) > 5 for cell in first):
+    # a figure outside brackets (other than a year: "2025 · 2030") makes a data row;
+    # "Poste de coût (sur 10 ans)" still names a column
+    if any(re.search(r"\d", _YEARS.sub("", re.sub(r"\([^)]*\)", "", cell))) or _words(cell) > 6 for cell in first):
         return None
     return first
 
@@ -125,13 +128,19 @@ def _items(lead: str, lines: list[str]) -> list[Unit]:
     return units
 
 
+def _caption(unit: Unit) -> bool:
+    """A line right above a table that is no sentence: the table's title ("Part minimale de véhicules
+    propres dans les marchés publics belges"), which means nothing quoted without the rows."""
+    return unit.kind == "heading" or (not _SENTENCE_END.search(unit.text) and _words(unit.text) <= 20)
+
+
 def _groups(text: str) -> list[tuple[str, list[str]]]:
     """Runs of lines of one kind: prose (paragraph text), items (list lines) or rows (table lines)."""
     groups: list[tuple[str, list[str]]] = []
     for line in text.split("\n"):
         if not line.strip():
-            if groups and groups[-1][0] == "prose":
-                groups.append(("prose", []))  # a blank line ends a paragraph
+            if groups and groups[-1][1]:
+                groups.append(("prose", []))  # a blank line ends a paragraph, a list or a table
             continue
         kind = "items" if _ITEM.match(line) else "rows" if CELL in line else "prose"
         if groups and groups[-1][0] == kind and (kind != "prose" or groups[-1][1]):
@@ -154,7 +163,7 @@ def answer_units(text: str) -> list[Unit]:
         if (
             units
             and units[-1].kind in {"sentence", "heading"}
-            and (is_lead(units[-1].text) or (kind == "rows" and units[-1].kind == "heading"))
+            and (is_lead(units[-1].text) or (kind == "rows" and _caption(units[-1])))
         ):
             lead = units.pop().text
         units.extend(_items(lead, lines) if kind == "items" else _table(lead, lines))

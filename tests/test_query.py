@@ -19,6 +19,12 @@ from bot.query import answer_kinds, read_query
         ("Peut-on exiger un label ?", "yes-no"),
         ("Wie beheert de helpdesk?", "who"),
         ("Where can I find the model specification?", "where"),
+        ("Hoe vaak kwam de werkgroep in 2022 samen?", "number"),
+        ("Welk aandeel van de producten moet een ecolabel dragen?", "number"),
+        ("Quelle efficacité lumineuse minimale faut-il exiger ?", "number"),
+        ("Binnen welke termijn legt de inschrijver de bewijsstukken voor?", "number"),
+        ("Peut-on exiger un label qui prouve la durabilité ?", "yes-no"),
+        ("Par qui la circulaire a-t-elle été signée ?", "who"),
     ],
 )
 def test_the_kind_of_answer_wanted(question, kind):
@@ -28,6 +34,25 @@ def test_the_kind_of_answer_wanted(question, kind):
 def test_one_thing_asked_is_no_list():
     assert "list" not in answer_kinds("Welk label geldt voor kantoorpapier?")
     assert "list" not in answer_kinds("In welk jaar werd de gids gelanceerd?")
+    assert "list" not in answer_kinds("Welke oudere omzendbrief werd vervangen?")  # a singular verb
+    assert "list" not in answer_kinds("Which regulation is the legal basis of the label?")
+    assert "list" in answer_kinds("Welke labels zijn er voor papier?")
+
+
+def test_a_relative_qui_or_who_is_no_who_question_and_an_inverted_wh_question_is_no_yes_no():
+    assert "who" not in answer_kinds("Peut-on exiger un label qui prouve la durabilité ?")
+    assert "who" not in answer_kinds("Can buyers who use the guide ask questions?")
+    assert "yes-no" not in answer_kinds("Dans quel Moniteur belge la loi a-t-elle été publiée ?")
+
+
+def test_what_a_how_many_question_counts():
+    from bot.query import counted_noun
+    from bot.select import _counts
+
+    assert _counts("Samen bereikten ze 212 aankopers van federale diensten.", counted_noun("Hoeveel aankopers?"))
+    assert not _counts("Op 23 mei 2018 kwamen aankopers samen.", counted_noun("Hoeveel aankopers?"))
+    often = counted_noun("Hoe vaak kwam de werkgroep samen?")
+    assert _counts("De werkgroep kwam vijf keer samen.", often) and _counts("Il s'est réuni cinq fois.", often)
 
 
 def test_a_follow_up_carries_the_context_and_its_own_key_words():

@@ -46,3 +46,25 @@ def test_a_long_list_is_cut_with_a_mark():
     items = "\n".join(f"- punt {n} van een lange opsomming met heel wat woorden erin;" for n in range(40))
     unit = next(u for u in answer_units("Dit zijn de punten:\n" + items) if u.kind == "list")
     assert unit.text.endswith("- …") and len(unit.text.split()) < 160
+
+
+def test_a_caption_above_a_table_is_its_lead_and_a_header_may_hold_years_and_brackets():
+    """Guards against quoting a table's title alone ("Part minimale de véhicules propres …") and against a
+    header row with years or "(sur 10 ans)" taken for a row of data."""
+    text = (
+        "Part minimale de véhicules propres dans les marchés publics belges\n"
+        "Catégorie · 2025 · 2030\n"
+        "Voitures et camionnettes · 38,5 % · 38,5 %\n"
+        "Bus · 41 % · 59 %\n"
+        "\n"
+        "Poste de coût (sur 10 ans) · Lave-vaisselle A · Lave-vaisselle B\n"
+        "Coût total · 11 850 € · 10 650 €"
+    )
+    units = answer_units(text)
+    rows = [u.text for u in units if u.kind == "row"]
+    assert "Catégorie: Voitures et camionnettes · 2025: 38,5 % · 2030: 38,5 %" in rows
+    assert "Poste de coût (sur 10 ans): Coût total · Lave-vaisselle A: 11 850 € · Lave-vaisselle B: 10 650 €" in rows
+    tables = [u.text for u in units if u.kind == "table"]
+    assert tables[0].startswith("Part minimale de véhicules propres") and "Bus · 41 %" in tables[0]
+    assert not any(u.text.startswith("Part minimale") for u in units if u.kind != "table")
+    assert "Coût total" not in tables[0]  # a blank line ends the first table

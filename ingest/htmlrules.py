@@ -1,5 +1,6 @@
 """What is page chrome and what is content: tag sets, class and id words, ARIA roles and labels,
-hidden elements and link lists (used by :mod:`ingest.walker`).
+hidden elements and link lists (used by :mod:`ingest.walker`), and the few ways the reader looks at a
+BeautifulSoup tree: elements in document order, attribute values as text, the text under an element.
 """
 
 from __future__ import annotations
@@ -7,14 +8,61 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TypeGuard
 
-from lxml import etree
+from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
 WS = re.compile(r"\s+")
 
 
-def elements_of(root: etree._Element, *tags: str) -> Iterator[etree._Element]:
-    return (e for e in root.iter(*tags) if isinstance(e.tag, str))
+def nodes_under(root: Tag) -> Iterator[PageElement]:
+    """The elements and strings under root, in document order.
+
+    Not BeautifulSoup's ``descendants``: it first finds root's last descendant, which costs the depth of the
+    tree when root is the last child of its parent, and called at every level of a deeply nested page
+    (tables in tables) that adds up to the square of the page.
+    """
+    stack = [iter(root.contents)]
+    while stack:
+        for node in stack[-1]:
+            yield node
+            if isinstance(node, Tag) and node.contents:
+                stack.append(iter(node.contents))
+                break
+        else:
+            stack.pop()
+
+
+def elements_of(root: Tag, *names: str) -> Iterator[Tag]:
+    """root and the elements under it, in document order: all of them, or those with one of ``names``."""
+    wanted = frozenset(names)
+    if not wanted or root.name in wanted:
+        yield root
+    for node in nodes_under(root):
+        if isinstance(node, Tag) and (not wanted or node.name in wanted):
+            yield node
+
+
+def children_of(element: Tag) -> list[Tag]:
+    return [node for node in element.contents if isinstance(node, Tag)]
+
+
+def is_text(node: PageElement) -> TypeGuard[NavigableString]:
+    """Text of the page, as opposed to comments, processing instructions and the doctype, which BeautifulSoup
+    keeps as strings of their own kind."""
+    return isinstance(node, NavigableString) and not isinstance(node, PreformattedString)
+
+
+def strings_of(element: Tag) -> Iterator[str]:
+    """Every piece of text under element, in document order (a script's or style's included)."""
+    return (node for node in nodes_under(element) if is_text(node))
+
+
+def attribute(element: Tag, name: str) -> str:
+    """An attribute's value, "" when it is absent; the soup is built with no multi-valued attributes,
+    so a class attribute is one string, as the page wrote it."""
+    value = element.attrs.get(name)
+    return value if isinstance(value, str) else ""
 
 
 def squash(text: str) -> str:
@@ -100,28 +148,30 @@ LOGO_WORDS = frozenset({"logo", "brand", "branding", "site-name", "sitename", "s
 CONTENT_IDS = ("main-content", "maincontent", "content", "page-content", "primary-content", "main")
 
 
-def inside_chrome(element: etree._Element, stop: etree._Element) -> bool:
+def inside_chrome(element: Tag, stop: Tag) -> bool:
     """Whether an ancestor below stop is chrome, leaving out names as weak as "banner".
 
     A hero "page-banner" around the page title is common; a cookie banner with an <h1> is not.
     """
     chain = []
-    node = element.getparent()
+    node = element.parent
     while node is not None and node is not stop:
         chain.append(node)
-        node = node.getparent()
-    sectioning = [is_sectioning(n) for n in chain] + [is_sectioning(stop)]
-    for i, node in enumerate(chain):
-        page_level = not any(sectioning[i + 1 :])
+        node = node.parent
+    # From the outermost ancestor inwards: a header or footer is page chrome while no article, section
+    # or main encloses it.
+    page_level = not is_sectioning(stop)
+    for node in reversed(chain):
         if (
-            (node.tag in CHROME_TAGS and node.tag != "form")  # a form around an <h1> is the page
-            or (node.tag in {"header", "footer"} and page_level)
-            or (node.get("role") or "").lower() in CHROME_ROLES
-            or chrome_words(node.get("class") or "", node.get("id") or "") == STRONG
+            (node.name in CHROME_TAGS and node.name != "form")  # a form around an <h1> is the page
+            or (node.name in {"header", "footer"} and page_level)
+            or attribute(node, "role").lower() in CHROME_ROLES
+            or chrome_words(attribute(node, "class"), attribute(node, "id")) == STRONG
             or _chrome_label(node)
             or is_hidden(node)
         ):
             return True
+        page_level = page_level and not is_sectioning(node)
     return False
 
 
@@ -131,30 +181,71 @@ def inside_chrome(element: etree._Element, stop: etree._Element) -> bool:
 LINK_LIST_ITEMS = 30
 
 
-def link_list(element: etree._Element) -> bool:
-    if element.tag in {"ul", "ol"}:
-        items = [child for child in element if child.tag == "li"]
-        if len(items) < LINK_LIST_ITEMS:
-            return False
-        bare = sum(1 for li in items if _only_links(li))
-        return bare >= 0.9 * len(items)
-    links = [child for child in element if child.tag == "a"]
-    return len(links) >= LINK_LIST_ITEMS * 3 and _only_links(element)
+class LinkLists:
+    """Which elements are lists of bare links, with each element's text counted once per page.
+
+    Reading an item's text anew for every list around it would make lists nested thousands deep
+    (nothing limits nesting) cost the square of the page.
+    """
+
+    def __init__(self) -> None:
+        # id of an element -> (letters and digits of its text, word characters, letters and digits inside
+        # its links, whether a link has a word character); a link inside a link counts twice, as it always did
+        self._counts: dict[int, tuple[int, int, int, bool]] = {}
+
+    def __call__(self, element: Tag) -> bool:
+        if element.name in {"ul", "ol"}:
+            items = [child for child in children_of(element) if child.name == "li"]
+            if len(items) < LINK_LIST_ITEMS:
+                return False
+            bare = sum(1 for li in items if self._only_links(li))
+            return bare >= 0.9 * len(items)
+        links = [child for child in children_of(element) if child.name == "a"]
+        return len(links) >= LINK_LIST_ITEMS * 3 and self._only_links(element)
+
+    def _only_links(self, element: Tag) -> bool:
+        """Is all of the element's text inside its links (punctuation and separators aside)?"""
+        letters, _, linked, any_link = self._count(element)
+        return any_link and letters <= linked + 3
+
+    def _count(self, element: Tag) -> tuple[int, int, int, bool]:
+        counts = self._counts
+        stack = [(element, False)]  # (element, whether its children are counted)
+        while stack:
+            node, ready = stack.pop()
+            if id(node) in counts:
+                continue
+            if not ready:
+                stack.append((node, True))
+                stack.extend((child, False) for child in children_of(node))
+                continue
+            letters = words = linked = 0
+            any_link = False
+            for child in node.contents:
+                if isinstance(child, Tag):
+                    child_letters, child_words, child_linked, child_link = counts[id(child)]
+                    letters, words = letters + child_letters, words + child_words
+                    linked, any_link = linked + child_linked, any_link or child_link
+                elif is_text(child):
+                    folded = child.casefold()
+                    letters += len(_NOT_LETTERS.sub("", folded))
+                    words += len(_NOT_WORD.sub("", folded))
+            if node.name == "a":
+                linked, any_link = linked + letters, any_link or words > 0
+            counts[id(node)] = (letters, words, linked, any_link)
+        return counts[id(element)]
 
 
-def _only_links(element: etree._Element) -> bool:
-    """Is all of the element's text inside its links (punctuation and separators aside)?"""
-    every = squash("".join(element.itertext()))
-    linked = squash("".join(t for a in element.iter("a") for t in a.itertext()))
-    return bool(linked) and len(re.sub(r"[\W_]+", "", every)) <= len(re.sub(r"[\W_]+", "", linked)) + 3
+_NOT_LETTERS = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"\W+")
 
 
-def is_sectioning(element: etree._Element) -> bool:
-    return element.tag in _SECTIONING or (element.get("role") or "").lower() in {"main", "article"}
+def is_sectioning(element: Tag) -> bool:
+    return element.name in _SECTIONING or attribute(element, "role").lower() in {"main", "article"}
 
 
-def words_in(element: etree._Element, words: frozenset[str]) -> bool:
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower().split()
+def words_in(element: Tag, words: frozenset[str]) -> bool:
+    names = f"{attribute(element, 'class')} {attribute(element, 'id')}".lower().split()
     return any(name in words for name in names)
 
 
@@ -194,33 +285,33 @@ def chrome_words(classes: str, element_id: str) -> int:
     return found
 
 
-def _chrome_label(element: etree._Element) -> bool:
-    label = (element.get("aria-label") or "").lower()
+def _chrome_label(element: Tag) -> bool:
+    label = attribute(element, "aria-label").lower()
     return bool(label) and any(word in label for word in _CHROME_LABELS)
 
 
-def chrome_attributes(element: etree._Element) -> bool:
-    return bool(chrome_words(element.get("class") or "", element.get("id") or "")) or _chrome_label(element)
+def chrome_attributes(element: Tag) -> bool:
+    return bool(chrome_words(attribute(element, "class"), attribute(element, "id"))) or _chrome_label(element)
 
 
-def is_hidden(element: etree._Element) -> bool:
-    classes = set((element.get("class") or "").lower().split())
+def is_hidden(element: Tag) -> bool:
+    classes = set(attribute(element, "class").lower().split())
     if classes & _SCREEN_READER_ONLY:
         return True
     hidden = (
-        (element.get("hidden") is not None and element.get("hidden") != "until-found")
-        or (element.get("aria-hidden") or "").lower() == "true"
-        or bool(_DISPLAY_NONE.search(element.get("style") or ""))
+        ("hidden" in element.attrs and attribute(element, "hidden") != "until-found")
+        or attribute(element, "aria-hidden").lower() == "true"
+        or bool(_DISPLAY_NONE.search(attribute(element, "style")))
         or bool(classes & _HIDDEN_CLASSES and not any(_SHOWN_FROM.match(c) for c in classes))
     )
     if not hidden:
         return False
     # A collapsed accordion or tab panel is hidden only until clicked.
-    words = {w for name in (*classes, element.get("id") or "") for w in name_words(name)}
+    words = {w for name in (*classes, attribute(element, "id")) for w in name_words(name)}
     collapsible = (
         bool(words & _COLLAPSIBLE_WORDS)
-        or (element.get("role") or "").lower() in {"tabpanel", "region"}
-        or element.get("aria-labelledby") is not None
+        or attribute(element, "role").lower() in {"tabpanel", "region"}
+        or "aria-labelledby" in element.attrs
     )
     return not collapsible
 

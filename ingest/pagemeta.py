@@ -5,13 +5,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from lxml import etree
+from bs4.element import Tag
 
-from ingest.htmlrules import CHROME_PAIRS, LANGUAGE_WORDS, WS, elements_of, name_words, pairs, squash
+from ingest.htmlrules import (
+    CHROME_PAIRS,
+    LANGUAGE_WORDS,
+    WS,
+    attribute,
+    children_of,
+    elements_of,
+    name_words,
+    pairs,
+    squash,
+)
 from ingest.walker import text_of
 
 _LANGUAGE_NAMES = {
@@ -46,22 +55,98 @@ _MODIFIED_META = (
 )
 _MODIFIED_HINTS = ("modif", "updat", "changed", "bijgewerkt", "wijzig", "revis", "jour")
 _DATE = re.compile(r"^\d{4}-\d{2}")
+_TIMES_READ = 20
 
 
-def head_title(root: etree._Element) -> str:
-    title = next(elements_of(root, "title"), None)
-    return text_of(title)
+class PageMeta:
+    """What a page says about itself: its <html> attributes, <title>, <meta>, <link> and <base> elements and
+    its language switches, all found in one pass over the page."""
 
+    def __init__(self, root: Tag) -> None:
+        self.root = root
+        self._found: dict[str, list[Tag]] = {"title": [], "meta": [], "link": [], "base": []}
+        # The outermost switches only: one inside another holds none of its links that the outer one does
+        # not, and reading them again at every level of a deep nesting would cost the square of the page.
+        self._switches: list[Tag] = []
+        stack = [(root, False)]  # (element, whether it is inside a language switch)
+        while stack:
+            element, in_switch = stack.pop()
+            found = self._found.get(element.name)
+            if found is not None:
+                found.append(element)
+            if not in_switch and _is_language_switch(attribute(element, "class"), attribute(element, "id")):
+                self._switches.append(element)
+                in_switch = True
+            stack.extend((child, in_switch) for child in reversed(children_of(element)))
 
-def meta_content(root: etree._Element, *names: str) -> str:
-    wanted = {n.lower() for n in names}
-    for meta in elements_of(root, "meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in wanted:
-            content = WS.sub(" ", meta.get("content") or "").strip()
-            if content:
-                return content
-    return ""
+    def title(self) -> str:
+        """The text of the first <title>."""
+        return text_of(self._found["title"][0]) if self._found["title"] else ""
+
+    def meta_content(self, *names: str) -> str:
+        wanted = {n.lower() for n in names}
+        for meta in self._found["meta"]:
+            key = (attribute(meta, "property") or attribute(meta, "name") or attribute(meta, "itemprop")).lower()
+            if key in wanted:
+                content = WS.sub(" ", attribute(meta, "content")).strip()
+                if content:
+                    return content
+        return ""
+
+    def language(self) -> str:
+        for value in (attribute(self.root, "lang"), attribute(self.root, "xml:lang")):
+            if value and _language_code(value):
+                return _language_code(value)
+        for meta in self._found["meta"]:
+            if attribute(meta, "http-equiv").lower() == "content-language":
+                return _language_code(attribute(meta, "content").split(",")[0])
+        return _language_code(self.meta_content("og:locale", "language", "dc.language", "dcterms.language"))
+
+    def modified(self, times: list[Tag]) -> str:
+        """From the head's metadata, else the <time> elements of the content (``times``)."""
+        value = self.meta_content(*_MODIFIED_META)
+        if value:
+            return value
+        dated = [t for t in times if _DATE.match(attribute(t, "datetime").strip())]
+        # The page's own date is among its first dated times: the surroundings of hundreds (a listing of
+        # news, or times nested in one another, each reading the text of all the others) are not read.
+        for element in dated[:_TIMES_READ]:
+            parent = element.parent
+            context = [attribute(element, "itemprop"), attribute(element, "class")]
+            if parent is not None:
+                context += [attribute(parent, "class"), text_of(parent)]
+            hint = " ".join(c for c in context if c).lower()
+            if any(h in hint for h in _MODIFIED_HINTS):
+                return attribute(element, "datetime").strip()
+        return attribute(dated[0], "datetime").strip() if dated else ""
+
+    def alternates(self, url: str, language: str) -> dict[str, str]:
+        """hreflang -> URL of the page's translations, from <link rel=alternate> then language switches."""
+        base_element = next((b for b in self._found["base"] if attribute(b, "href")), None)
+        base = urljoin(url, attribute(base_element, "href")) if base_element is not None else url
+        found: dict[str, str] = {}
+
+        def add(lang: str, href: str) -> None:
+            target = _absolute(base, href)
+            if not lang or lang == language or lang in found or not target or _same_page(target, url):
+                return
+            found[lang] = target
+
+        for link in self._found["link"]:
+            rel = attribute(link, "rel").lower().split()
+            hreflang = attribute(link, "hreflang").strip().lower()
+            if "alternate" in rel and hreflang and hreflang != "x-default":
+                add(_language_code(hreflang), attribute(link, "href"))
+        for switch in self._switches:
+            for anchor in elements_of(switch, "a"):
+                lang = _switch_link_language(anchor)
+                href = attribute(anchor, "href")
+                # A link to a language's home page is no twin, and the active entry is this page.
+                path = urlsplit(_absolute(base, href)).path.strip("/")
+                if not lang or re.fullmatch(r"[a-z]{2}", path) or not path or _is_active(anchor):
+                    continue
+                add(lang, href)
+        return found
 
 
 def clean_title(title: str, site_name: str, url: str) -> str:
@@ -94,32 +179,6 @@ def _language_code(value: str) -> str:
     return _LANGUAGE_CODES3.get(primary, "")
 
 
-def page_language(root: etree._Element) -> str:
-    for value in (root.get("lang"), root.get("xml:lang")):
-        if value and _language_code(value):
-            return _language_code(value)
-    for meta in elements_of(root, "meta"):
-        if (meta.get("http-equiv") or "").lower() == "content-language":
-            return _language_code((meta.get("content") or "").split(",")[0])
-    return _language_code(meta_content(root, "og:locale", "language", "dc.language", "dcterms.language"))
-
-
-def modified_time(root: etree._Element, times: list[etree._Element]) -> str:
-    value = meta_content(root, *_MODIFIED_META)
-    if value:
-        return value
-    dated = [t for t in times if _DATE.match((t.get("datetime") or "").strip())]
-    for element in dated:
-        parent = element.getparent()
-        context = [element.get("itemprop"), element.get("class")]
-        if parent is not None:
-            context += [parent.get("class"), text_of(parent)]
-        hint = " ".join(c for c in context if c).lower()
-        if any(h in hint for h in _MODIFIED_HINTS):
-            return (element.get("datetime") or "").strip()
-    return (dated[0].get("datetime") or "").strip() if dated else ""
-
-
 def _absolute(base: str, href: str) -> str:
     href = href.strip()
     if not href:
@@ -139,40 +198,6 @@ def _same_page(a: str, b: str) -> bool:
     return bool(a and b) and key(a) == key(b)
 
 
-def alternates(root: etree._Element, url: str, language: str) -> dict[str, str]:
-    """hreflang -> URL of the page's translations, from <link rel=alternate> then language switches."""
-    base_element = next((b for b in elements_of(root, "base") if b.get("href")), None)
-    base = urljoin(url, base_element.get("href") or "") if base_element is not None else url
-    found: dict[str, str] = {}
-
-    def add(lang: str, href: str) -> None:
-        target = _absolute(base, href)
-        if not lang or lang == language or lang in found or not target or _same_page(target, url):
-            return
-        found[lang] = target
-
-    for link in elements_of(root, "link"):
-        rel = (link.get("rel") or "").lower().split()
-        hreflang = (link.get("hreflang") or "").strip().lower()
-        if "alternate" in rel and hreflang and hreflang != "x-default":
-            add(_language_code(hreflang), link.get("href") or "")
-    for switch in _language_switches(root):
-        for anchor in elements_of(switch, "a"):
-            lang = _switch_link_language(anchor)
-            href = anchor.get("href") or ""
-            # A link to a language's home page is no twin, and the active entry is this page.
-            path = urlsplit(_absolute(base, href)).path.strip("/")
-            if not lang or re.fullmatch(r"[a-z]{2}", path) or not path or _is_active(anchor):
-                continue
-            add(lang, href)
-    return found
-
-
-def _language_switches(root: etree._Element) -> Iterable[etree._Element]:
-    # Nested matches yield the same links twice; alternates keeps the first URL per language.
-    return (e for e in elements_of(root) if _is_language_switch(e.get("class") or "", e.get("id") or ""))
-
-
 @lru_cache(maxsize=4096)
 def _is_language_switch(classes: str, element_id: str) -> bool:
     for name in (*classes.split(), element_id):
@@ -184,19 +209,19 @@ def _is_language_switch(classes: str, element_id: str) -> bool:
     return False
 
 
-def _switch_link_language(anchor: etree._Element) -> str:
-    for attribute in ("hreflang", "lang", "xml:lang"):
-        value = anchor.get(attribute)
+def _switch_link_language(anchor: Tag) -> str:
+    for name in ("hreflang", "lang", "xml:lang"):
+        value = attribute(anchor, name)
         if value:
             return _language_code(value)
     return _LANGUAGE_NAMES.get(text_of(anchor).casefold(), "")
 
 
-def _is_active(anchor: etree._Element) -> bool:
-    for element in (anchor, anchor.getparent()):
+def _is_active(anchor: Tag) -> bool:
+    for element in (anchor, anchor.parent):
         if element is None:
             continue
-        classes = (element.get("class") or "").lower().split()
-        if {"active", "is-active", "current", "selected"} & set(classes) or element.get("aria-current"):
+        classes = attribute(element, "class").lower().split()
+        if {"active", "is-active", "current", "selected"} & set(classes) or attribute(element, "aria-current"):
             return True
     return False

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
+from bs4.element import PageElement, Tag
 
 from ingest.htmlrules import (
     BLOCKS,
@@ -18,16 +18,21 @@ from ingest.htmlrules import (
     LISTS,
     NOT_TEXT,
     WS,
+    LinkLists,
+    attribute,
+    children_of,
     chrome_attributes,
     elements_of,
     is_hidden,
     is_sectioning,
-    link_list,
+    is_text,
+    strings_of,
 )
 from ingest.types import Section
 
 _SEPARATOR = " · "  # between table cells
 _MAX_HEADING = 300  # longer "headings" are bold paragraphs, not section titles
+_MAX_INDENT = 16  # list levels
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200d\u2060\ufeff"))
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # NUL and other C0 controls: never text
@@ -83,49 +88,45 @@ class _Lines:
 
 
 class Walker:
-    """One pass over the content, in document order, building sections at h1-h4."""
+    """One pass over the content, in document order, building sections at h1-h4.
 
-    def __init__(self, container: etree._Element, title_h1: etree._Element | None) -> None:
+    Elements are kept apart by identity (``id``): a BeautifulSoup Tag compares and hashes by its markup.
+    """
+
+    def __init__(self, container: Tag, title_h1: Tag | None) -> None:
         self.container = container
         self.title_h1 = title_h1
-        self.protected: set[etree._Element] = set()
+        self.protected: set[int] = set()  # the title's element and its ancestors: never chrome
         node = title_h1
         while node is not None and node is not container:
-            self.protected.add(node)
-            node = node.getparent()
+            self.protected.add(id(node))
+            node = node.parent
         self.out = _Lines()
         self.sections: list[Section] = []
         self.path: list[tuple[int, str]] = []
         self.lists: list[list[int]] = []  # [is_ordered, counter]
         self.sectioning = 0  # depth of article/section/main: a <header> in them is content
         self.pre = 0
-        self.times: list[etree._Element] = []
+        self.times: list[Tag] = []
+        self.link_lists = LinkLists()
 
     def run(self) -> list[Section]:
         root = self.container
-        stack: list[tuple[etree._Element, bool]] = [(root, False)]
+        stack: list[tuple[PageElement, bool]] = [(root, False)]  # (node, whether it is being closed)
         while stack:
-            element, closing = stack.pop()
-            if closing:
-                self._close(element)
-                if element is not root:
-                    self._text(element.tail)
-                continue
-            if element is not root and (not isinstance(element.tag, str) or self._skip(element)):
-                self._text(element.tail)
-                continue
-            if self._open(element):
-                self._text(element.text)
-                stack.append((element, True))
-                stack.extend((child, False) for child in reversed(element))
-            elif element is not root:
-                self._text(element.tail)
+            node, closing = stack.pop()
+            if not isinstance(node, Tag):
+                if is_text(node):
+                    self._text(node)
+            elif closing:
+                self._close(node)
+            elif (node is root or not self._skip(node)) and self._open(node):
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(node.contents))
         self._flush()
         return self.sections
 
-    def _text(self, text: str | None) -> None:
-        if not text:
-            return
+    def _text(self, text: str) -> None:
         if self.pre:
             lines = text.split("\n")
             for n, line in enumerate(lines):
@@ -135,11 +136,11 @@ class Walker:
         else:
             self.out.add(text)
 
-    def _skip(self, element: etree._Element) -> bool:
-        tag = element.tag
+    def _skip(self, element: Tag) -> bool:
+        tag = element.name
         if tag in NOT_TEXT:
             return True
-        if element in self.protected:
+        if id(element) in self.protected:
             return False
         if tag == "form":
             # ASP.NET and some portals wrap the whole page in one <form>; a search or
@@ -148,26 +149,26 @@ class Walker:
         if tag in CHROME_TAGS or tag == "footer" or (tag == "header" and not self.sectioning):
             if self.sectioning:
                 # An article's footer is chrome ("tags", "share") but may carry its date.
-                self.times.extend(t for t in elements_of(element, "time") if t.get("datetime"))
+                self.times.extend(t for t in elements_of(element, "time") if attribute(t, "datetime"))
             return True
         if tag == "button":
             # Accordion triggers name the panel they open; other buttons are controls.
-            return not any(element.get(a) is not None for a in EXPANDER_ATTRIBUTES)
-        if tag in {"ul", "ol", "p", "div"} and link_list(element):
+            return not any(a in element.attrs for a in EXPANDER_ATTRIBUTES)
+        if tag in {"ul", "ol", "p", "div"} and self.link_lists(element):
             return True
-        role = (element.get("role") or "").lower()
+        role = attribute(element, "role").lower()
         return role in CHROME_ROLES or is_hidden(element) or chrome_attributes(element)
 
-    def _open(self, element: etree._Element) -> bool:
+    def _open(self, element: Tag) -> bool:
         """Start an element; False when it was handled whole (headings, tables)."""
-        tag = element.tag
+        tag = element.name
         if tag in HEADINGS:
             self._heading(element)
             return False
         if tag == "table" and not _layout_table(element):
             self._table(element)
             return False
-        if tag == "time" and element.get("datetime"):
+        if tag == "time" and attribute(element, "datetime"):
             self.times.append(element)
         if tag == "br":
             self.out.br()
@@ -176,7 +177,7 @@ class Walker:
             self.out.tight += 1
             if tag != "dl":  # a definition list is lines of terms and definitions, unmarked
                 self.lists.append([int(tag == "ol"), _start(element)])
-                self.out.indent = "  " * len(self.lists)
+                self.out.indent = _indent(len(self.lists))
         elif tag == "li":
             self.out.end_line()
             depth = max(len(self.lists), 1)
@@ -184,7 +185,7 @@ class Walker:
             if self.lists and self.lists[-1][0]:
                 marker = f"{self.lists[-1][1]}. "
                 self.lists[-1][1] += 1
-            self.out.prefix = "  " * (depth - 1) + marker
+            self.out.prefix = _indent(depth - 1) + marker
         elif tag in BLOCKS or tag == "button":
             self.out.block()
         if is_sectioning(element):
@@ -193,14 +194,14 @@ class Walker:
             self.pre += 1
         return True
 
-    def _close(self, element: etree._Element) -> None:
-        tag = element.tag
+    def _close(self, element: Tag) -> None:
+        tag = element.name
         if tag in LISTS:
             self.out.end_line()
             if self.lists and tag != "dl":
                 self.lists.pop()
             self.out.tight = max(self.out.tight - 1, 0)
-            self.out.indent = "  " * len(self.lists) if self.lists else ""
+            self.out.indent = _indent(len(self.lists))
             self.out.prefix = ""
             self.out.block()
         elif tag == "li":
@@ -213,7 +214,7 @@ class Walker:
         if tag == "pre":
             self.pre -= 1
 
-    def _heading(self, element: etree._Element) -> None:
+    def _heading(self, element: Tag) -> None:
         text = self.flat(element, heading=True)
         if not text:
             return
@@ -226,7 +227,7 @@ class Walker:
         if element is self.title_h1:
             self.path = []  # the page title is the document's title, not a level of every path
             return
-        level = HEADINGS[element.tag]
+        level = HEADINGS[element.name]
         while self.path and self.path[-1][0] >= level:
             self.path.pop()
         self.path.append((level, text))
@@ -236,7 +237,7 @@ class Walker:
         if text:
             self.sections.append(Section(path=tuple(t for _, t in self.path), text=text))
 
-    def _table(self, table: etree._Element) -> None:
+    def _table(self, table: Tag) -> None:
         """A data table as one line per row, cells joined by " · ".
 
         The header row is kept once, as the first line ("Criterium · Type · Verificatie"),
@@ -245,7 +246,7 @@ class Walker:
         words to every chunk and blur what each row says for BM25 and the embeddings.
         """
         self.out.block()
-        caption = table.find("caption")
+        caption = next((child for child in children_of(table) if child.name == "caption"), None)
         if caption is not None:
             text = self.flat(caption, heading=True)
             if text:
@@ -254,13 +255,13 @@ class Walker:
         for row in elements_of(table, "tr"):
             if self._skip(row):
                 continue
-            cells = [c for c in row if isinstance(c.tag, str) and c.tag in {"td", "th"}]
+            cells = [c for c in children_of(row) if c.name in {"td", "th"}]
             texts = [t for t in (self.flat(c) for c in cells if not self._skip(c)) if t]
             if not texts:
                 continue
             line = _SEPARATOR.join(texts)
-            parent = row.getparent()
-            is_header = all(c.tag == "th" for c in cells) or (parent is not None and parent.tag == "thead")
+            parent = row.parent
+            is_header = all(c.name == "th" for c in cells) or (parent is not None and parent.name == "thead")
             if line in headers:
                 continue  # a header repeated further down the table
             if is_header:
@@ -268,7 +269,7 @@ class Walker:
             self.out.add_line(line)
         self.out.block()
 
-    def flat(self, element: etree._Element, heading: bool = False) -> str:
+    def flat(self, element: Tag, heading: bool = False) -> str:
         """The text of a heading or table cell on one line; blocks inside become "; "-separated."""
         parts: list[tuple[str, bool]] = []  # (text, whether a list item boundary precedes it)
         current: list[str] = []
@@ -283,26 +284,23 @@ class Walker:
                 item = False
             item = item or next_is_item
 
-        stack: list[tuple[etree._Element, bool]] = [(element, False)]
+        stack: list[tuple[PageElement, bool]] = [(element, False)]
         while stack:
             node, closing = stack.pop()
+            if not isinstance(node, Tag):
+                if is_text(node):
+                    current.append(node)
+                continue
             if closing:
-                if node.tag in BLOCKS or node.tag == "br":
-                    cut(node.tag in ITEMS)
-                if node is not element and node.tail:
-                    current.append(node.tail)
+                if node.name in BLOCKS or node.name == "br":
+                    cut(node.name in ITEMS)
                 continue
-            dropped = not isinstance(node.tag, str) or (self._skip(node) and not (heading and node.tag == "button"))
-            if node is not element and dropped:
-                if node.tail:
-                    current.append(node.tail)
+            if node is not element and self._skip(node) and not (heading and node.name == "button"):
                 continue
-            if node.tag in BLOCKS:
-                cut(node.tag in ITEMS)
-            if node.text:
-                current.append(node.text)
+            if node.name in BLOCKS:
+                cut(node.name in ITEMS)
             stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node))
+            stack.extend((child, False) for child in reversed(node.contents))
         cut()
         if heading:  # without a permalink's "¶" or "#"
             return " ".join(text for text, _ in parts).rstrip(" ¶#§")
@@ -318,24 +316,30 @@ def _join_parts(parts: list[tuple[str, bool]]) -> str:
     return out
 
 
-def _start(element: etree._Element) -> int:
+def _indent(levels: int) -> str:
+    """Two spaces a list level, up to _MAX_INDENT: lists nested thousands deep would otherwise make every
+    line as long as the nesting is deep."""
+    return "  " * min(levels, _MAX_INDENT)
+
+
+def _start(element: Tag) -> int:
     try:
-        return int(element.get("start") or 1)
+        return int(attribute(element, "start") or 1)
     except ValueError:
         return 1
 
 
-def _layout_table(table: etree._Element) -> bool:
+def _layout_table(table: Tag) -> bool:
     """A table used for page layout (headings or tables inside, one cell) is walked as blocks."""
-    if (table.get("role") or "").lower() in {"presentation", "none"}:
+    if attribute(table, "role").lower() in {"presentation", "none"}:
         return True
     cells = 0
     for element in elements_of(table):
         if element is table:
             continue
-        if element.tag in HEADINGS or element.tag in {"table", "main", "article"}:
+        if element.name in HEADINGS or element.name in {"table", "main", "article"}:
             return True
-        if element.tag in {"td", "th"}:
+        if element.name in {"td", "th"}:
             cells += 1
     return cells <= 1
 
@@ -343,7 +347,7 @@ def _layout_table(table: etree._Element) -> bool:
 # --- metadata -------------------------------------------------------------------------------
 
 
-def text_of(element: etree._Element | None) -> str:
+def text_of(element: Tag | None) -> str:
     if element is None:
         return ""
-    return WS.sub(" ", "".join(element.itertext()).translate(_INVISIBLE_CHARS)).strip()
+    return WS.sub(" ", "".join(strings_of(element)).translate(_INVISIBLE_CHARS)).strip()

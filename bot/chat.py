@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.compose import closest_pages, extractive_answer
+from bot.criteria import Fiche, answer_for, lookup
 from bot.decide import PROBE_QUESTIONS, Decision, Judge
 from bot.llm import LanguageModel, answer_messages
 from bot.prompts import phrase
@@ -30,7 +31,7 @@ from gidsbot.embeddings import load_models
 from gidsbot.errors import ModelError, QuestionError
 from gidsbot.settings import Settings, load_settings
 from gidsbot.text import LANGUAGES, content_words, detect_language
-from gidsbot.types import Answer, Hit
+from gidsbot.types import Answer, Criterion, Hit
 
 __all__ = ["MAX_QUESTION_CHARS", "Bot"]
 
@@ -227,6 +228,11 @@ class Bot:
             return []
         return self._retrieve(query, max(k, 1))[0][:k]
 
+    def criteria(self, product_group: str, phase: str = "", language: str = "") -> tuple[Fiche, list[Criterion]]:
+        """A product group's fiche and its criteria (in ``phase`` only, when given); QuestionError naming
+        the closest groups when none matches."""
+        return lookup(product_group, self.index.criteria, language, phase)
+
     def as_retriever(self, k: int = 5, language: str = "") -> GuideRetriever:
         """This bot's search as a LangChain retriever (bot/retriever.py), for use in any LangChain chain."""
         return GuideRetriever(bot=self, k=k, language=language)
@@ -277,7 +283,11 @@ class Bot:
         )
 
     def _respond(self, turn: _Turn, found: Found, stream: bool) -> Iterator[str | Answer]:
-        if not found.answered:
+        query, sources = turn.query, {h.chunk.source for h in found.top} if found.answered else set()
+        listed = answer_for(query.asked, query.context, turn.language, self.index.criteria, query.kinds, sources)
+        if listed is not None:  # a fiche's criteria, as written: records, not quoted sentences
+            yield from self._replay(listed, stream)
+        elif not found.answered:
             decision = found.decision
             refusal = closest_pages(
                 turn.question, turn.language, found.hits, missing=decision.missing, covered=decision.covered

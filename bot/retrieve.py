@@ -29,12 +29,13 @@ from gidsbot.index import (
     check_files,
     chunk_from_row,
     open_db,
+    read_criteria,
     read_manifest,
     read_report,
     resolve_version,
 )
 from gidsbot.text import abbreviations, content_words, term_variants, terms
-from gidsbot.types import Chunk, Hit
+from gidsbot.types import Chunk, Criterion, Hit
 
 __all__ = ["BM25", "LoadedIndex", "Retriever", "load_index"]
 
@@ -117,6 +118,11 @@ class LoadedIndex:
     @cached_property
     def report(self) -> dict[str, object]:
         return read_report(self.files)
+
+    @cached_property
+    def criteria(self) -> list[Criterion]:
+        """The product-group fiches' criteria (ingest/criteria.py), in fiche order."""
+        return read_criteria(self.files)
 
     @cached_property
     def vectors(self) -> list[np.ndarray]:
@@ -206,7 +212,7 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
         bm25 = BM25(term_lists)
         index = LoadedIndex(files, manifest, chunks, dense, bm25, alternates, [frozenset(t) for t in term_lists], db)
         # read now, not during the first question (nor after a later ingest has pruned this version's folder)
-        index.vectors, index.vocabulary, index.sentence_matrix, index.report  # noqa: B018
+        index.vectors, index.vocabulary, index.sentence_matrix, index.report, index.criteria  # noqa: B018
         return index
     except (sqlite3.DatabaseError, RuntimeError, OSError) as exc:  # faiss says RuntimeError
         raise IndexCorrupt(

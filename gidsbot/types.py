@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Answer", "Chunk", "Citation", "Hit"]
+__all__ = ["PHASES", "Answer", "Chunk", "Citation", "Criterion", "Hit"]
+
+# The procurement phases a criterion belongs to, in the order of a procedure.
+PHASES = ("selection", "specification", "award", "contract", "other")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,38 @@ class Citation:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion of a product-group fiche, as written, with what proves it and where it stands."""
+
+    product_group: str  # the fiche's title
+    phase: str  # one of PHASES
+    text: str  # the criterion as the fiche writes it
+    verification: str = ""  # how it is proved: a label "or equivalent", a technical file, ...
+    labels: tuple[str, ...] = ()  # labels named in the criterion or its verification
+    ambition: str = ""  # the fiche's ambition level, when it gives one
+    source: str = ""  # the fiche's page URL or file
+    url: str = ""
+    section: str = ""
+    page: int | None = None
+    language: str = ""
+    twins: tuple[tuple[str, str], ...] = ()  # (language, URL) of the fiche in other languages
+    modified: str = ""  # the fiche's date
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["labels"] = list(self.labels)
+        data["twins"] = dict(self.twins)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Criterion:
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        fields["labels"] = tuple(data.get("labels") or ())
+        fields["twins"] = tuple(sorted((data.get("twins") or {}).items()))
+        return cls(**fields)
+
+
 @dataclass
 class Answer:
     answer: str
@@ -60,8 +95,10 @@ class Answer:
     index_version: str = ""
     notice: str = ""  # e.g. "the language model did not answer; extractive answer shown"
     suggestions: list[str] = field(default_factory=list)
+    criteria: list[Criterion] = field(default_factory=list)  # when the answer is a fiche's criteria
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["citations"] = [c.to_json() for c in self.citations]
+        data["criteria"] = [{"n": n, **c.to_json()} for n, c in enumerate(self.criteria, start=1)]
         return data

@@ -34,13 +34,15 @@ from gidsbot.index import (
     new_version_dir,
     now_iso,
     open_db,
+    read_criteria,
     read_manifest,
     read_vectors,
     resolve_version,
+    write_criteria,
     write_vectors,
 )
 from gidsbot.text import abbreviations, content_words, terms
-from gidsbot.types import Chunk
+from gidsbot.types import Chunk, Criterion
 from gidsbot.units import Unit, answer_units
 from ingest.chunk import embedding_text
 from ingest.types import IngestReport
@@ -66,6 +68,7 @@ class DocRecord:
     last_modified: str = ""
     fetched_at: str = ""
     alternates: dict[str, str] = field(default_factory=dict)
+    criteria: list[Criterion] = field(default_factory=list)  # a product-group fiche's criteria (ingest/criteria.py)
 
 
 @dataclass
@@ -118,6 +121,9 @@ def load_previous(root: Path, spec: str) -> Previous | None:
         sentence_rows: dict[int, list[tuple[str, bytes | None, str]]] = {}
         for row in db.execute("SELECT chunk_row, text, vector, kind FROM sentences ORDER BY chunk_row, idx"):
             sentence_rows.setdefault(row["chunk_row"], []).append((row["text"], row["vector"], row["kind"]))
+    for criterion in read_criteria(files):
+        if criterion.source in documents:
+            documents[criterion.source].criteria.append(criterion)
     vectors = [read_vectors(files.dense(n)) for n in range(len(manifest.models))]
     return Previous(files, manifest, documents, rows, vectors, sentence_rows)
 
@@ -232,6 +238,7 @@ def stage_version(
             insert(db, "vocabulary", ({"word": w, "vector": v} for w, v in vocabulary))
         for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
             write_vectors(staging.dense(n), matrix, model.dim)
+        write_criteria(staging, [c for d in documents for c in d.criteria])
 
         report.documents = len(documents)
         report.chunks = len(chunks)

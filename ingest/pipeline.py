@@ -9,6 +9,7 @@ previous version serving.
 
 from __future__ import annotations
 
+import email.utils
 import fnmatch
 import hashlib
 import logging
@@ -17,6 +18,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from gidsbot.index import (
 )
 from gidsbot.settings import Settings
 from ingest.chunk import chunk_document
+from ingest.criteria import extract_criteria
 from ingest.extract import ExtractError, media_type, read_bytes
 from ingest.index import DocRecord, Previous, load_previous, stage_version, write_report
 from ingest.types import Document, IngestReport
@@ -92,6 +95,7 @@ def _record(document: Document, content_hash: str, root: str, **crawl: str) -> D
         language=document.language,
         modified=document.modified,
         alternates=dict(document.alternates),
+        criteria=extract_criteria(document),
         **crawl,
     )
 
@@ -202,7 +206,7 @@ def _ingest_sites(run: _Run, configs: Sequence[object], bar: tqdm) -> set[str]:
         if document is None:
             run.report.skip(page.url, "empty")
             continue
-        document.modified = document.modified or page.last_modified or page.fetched_at
+        document.modified = document.modified or _iso(page.last_modified) or page.fetched_at
         run.add(_record(document, digest, "web", **crawl_state))
     # A page that failed or was left out by a limit this time keeps its previous content.
     gone = set(result.gone)
@@ -211,6 +215,14 @@ def _ingest_sites(run: _Run, configs: Sequence[object], bar: tqdm) -> set[str]:
             run.records[source] = old
             run.report.unchanged += 1
     return gone
+
+
+def _iso(http_date: str) -> str:
+    """An HTTP date ("Tue, 01 Dec 2026 10:00:00 GMT") as ISO 8601, as every other date in the index."""
+    try:
+        return email.utils.parsedate_to_datetime(http_date).astimezone(UTC).isoformat().replace("+00:00", "Z")
+    except (TypeError, ValueError, IndexError):
+        return ""
 
 
 def _site_configs(settings: Settings, sites: Sequence[str], config: Path | None, max_pages: int | None) -> list:

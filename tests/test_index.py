@@ -188,7 +188,7 @@ def test_manifest_records_every_data_files_checksum_and_verify_reads_them(tmp_pa
     run_ingest(load_settings(environ={}, index=root, embeddings="hashing"), show_progress=False)
     folder = root / "versions" / current_version(root)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["files"]) == {"chunks.sqlite", "dense-0.faiss"}
+    assert set(manifest["files"]) == {"chunks.sqlite", "dense-0.faiss", "criteria.json"}
     for name, recorded in manifest["files"].items():
         data = (folder / name).read_bytes()
         assert recorded == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}

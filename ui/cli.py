@@ -99,6 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="write one JSON line per question (answer, cited sources, found, fact hit, refusal) to FILE",
     )
 
+    criteria = sub.add_parser(
+        "criteria",
+        help="a product group's fiche criteria, by phase, ready for a tender",
+        description="The criteria of a product-group fiche (as the fiche writes them), with their phase, "
+        "verification and source; an unknown product group gets the closest ones.",
+    )
+    _common(criteria)
+    criteria.add_argument("product_group", metavar="PRODUCT_GROUP", help='e.g. "kantoorpapier" or "papier de bureau"')
+    criteria.add_argument("--phase", choices=["selection", "specification", "award", "contract"], help="one phase only")
+    criteria.add_argument("--lang", choices=["nl", "fr", "en"], help="the fiche in this language, when it has a twin")
+    criteria.add_argument("--docx", type=Path, metavar="FILE", help="also write the criteria as a Word document")
+
     serve = sub.add_parser(
         "serve",
         help="start the Streamlit chat (builds the index when there is none)",
@@ -167,10 +179,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         show_progress=sys.stderr.isatty(),
         gate=_gate(args, settings),
     )
+    from ui.gatefile import gate_lines, refusal
+
     data = report.to_json()
     if not report.published:
-        _emit(args, data, _gate_lines(report.gate or {}, report.index_version))
-        sys.stderr.write(f"gidsbot: {_refusal(report.gate or {}, report.index_version)}\n")
+        _emit(args, data, gate_lines(report.gate or {}, report.index_version))
+        sys.stderr.write(f"gidsbot: {refusal(report.gate or {}, report.index_version)}\n")
         return 1
     lines = [
         f"Published index version {report.index_version} in {report.seconds:.1f} s: "
@@ -186,31 +200,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if report.skipped_counts:
         lines.append("Skipped: " + ", ".join(f"{n:,} {r}" for r, n in sorted(report.skipped_counts.items())))
     if report.gate:
-        lines.append(_gate_lines(report.gate, report.index_version))
+        lines.append(gate_lines(report.gate, report.index_version))
     _emit(args, data, "\n".join(lines))
     return 0
-
-
-def _refusal(gate: dict[str, Any], version: str) -> str:
-    fell = ", ".join(f"{name} {gate['before'][name]} → {gate['after'][name]}" for name in gate.get("fell", []))
-    return (
-        f"The evaluation gate refused version {version} ({fell}, tolerance {gate.get('tolerance')}); "
-        f"it was not published and version {gate.get('against') or 'none'} keeps serving. "
-        "Publish it anyway with --no-gate."
-    )
-
-
-def _gate_lines(gate: dict[str, Any], version: str) -> str:
-    """The gate's figures before and after, and the questions whose outcome changed."""
-    names = ("answered", "cited_source", "fact", "refused")
-    before, after = gate.get("before") or {}, gate.get("after") or {}
-    verdict = "passed" if gate.get("passed") else "refused"
-    lines = [f"Gate ({gate.get('questions', 0)} questions, {gate.get('file', '')}): {verdict}."]
-    lines.extend(f"  {n:<13} {before.get(n, 'n/a')!s:>6} → {after.get(n, 'n/a')!s:>6}" for n in names)
-    for change in gate.get("changed", [])[:20]:
-        mark = "worse" if change["worse"] else "better"
-        lines.append(f"  {mark}: {change['question']}")
-    return "\n".join(lines)
 
 
 def _read_history(path: Path | None) -> list[dict[str, str]]:
@@ -245,6 +237,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
     bot = Bot.load(settings=settings)
     answer = bot.ask(args.question, history=history, lang=args.lang)
     _emit(args, answer.to_json(), _format_answer(answer))
+    return 0
+
+
+def cmd_criteria(args: argparse.Namespace) -> int:
+    from bot import Bot
+    from ui.tender import criteria_json, to_docx, to_markdown
+
+    settings = _settings(args)
+    _default_index_if_missing(args, settings)
+    fiche, chosen = Bot.load(settings=settings).criteria(args.product_group, args.phase or "", args.lang or "")
+    lang = args.lang or (fiche.language if fiche.language in {"nl", "fr", "en"} else "en")
+    if args.docx:
+        args.docx.write_bytes(to_docx(chosen, lang, fiche.title))
+    data = {"product_group": fiche.title, "fiche": fiche.to_json(), "criteria": criteria_json(chosen)}
+    _emit(args, data, f"{fiche.title}\n\n{to_markdown(chosen, lang)}")
     return 0
 
 
@@ -383,7 +390,14 @@ def _verify(args: argparse.Namespace, root: Path) -> int:
     return 0 if whole else 1
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve, "index": cmd_index}
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "ask": cmd_ask,
+    "criteria": cmd_criteria,
+    "eval": cmd_eval,
+    "serve": cmd_serve,
+    "index": cmd_index,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from bot.evaluate import read_questions
 from gidsbot.errors import QuestionError
 
-__all__ = ["add_gold_question", "gold_record"]
+__all__ = ["add_gold_question", "gate_lines", "gold_record", "refusal"]
 
 
 def gold_record(question: str, language: str, source: str = "", fact: str = "") -> dict[str, Any]:
@@ -52,3 +52,25 @@ def add_gold_question(path: Path, record: dict[str, Any]) -> bool:
             return True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def refusal(gate: dict[str, Any], version: str) -> str:
+    fell = ", ".join(f"{name} {gate['before'][name]} → {gate['after'][name]}" for name in gate.get("fell", []))
+    return (
+        f"The evaluation gate refused version {version} ({fell}, tolerance {gate.get('tolerance')}); "
+        f"it was not published and version {gate.get('against') or 'none'} keeps serving. "
+        "Publish it anyway with --no-gate."
+    )
+
+
+def gate_lines(gate: dict[str, Any], version: str) -> str:
+    """The gate's figures before and after, and the questions whose outcome changed."""
+    names = ("answered", "cited_source", "fact", "refused")
+    before, after = gate.get("before") or {}, gate.get("after") or {}
+    verdict = "passed" if gate.get("passed") else "refused"
+    lines = [f"Gate ({gate.get('questions', 0)} questions, {gate.get('file', '')}): {verdict}."]
+    lines.extend(f"  {n:<13} {before.get(n, 'n/a')!s:>6} → {after.get(n, 'n/a')!s:>6}" for n in names)
+    for change in gate.get("changed", [])[:20]:
+        mark = "worse" if change["worse"] else "better"
+        lines.append(f"  {mark}: {change['question']}")
+    return "\n".join(lines)

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gidsbot.index import current_version, list_versions, read_manifest, resolve_version
-from gidsbot.types import Chunk
+from gidsbot.types import PHASES, Chunk, Criterion
 
 __all__ = ["per_site_language", "site_of", "skipped_by_reason", "version_rows"]
 
@@ -80,3 +80,20 @@ def version_rows(root: Path, answering: str) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def criteria_rows(criteria: Iterable[Criterion]) -> list[dict[str, Any]]:
+    """One row per fiche: its product group, language, number of criteria per phase, and date."""
+    rows: dict[str, dict[str, Any]] = {}
+    for c in criteria:
+        row = rows.setdefault(
+            c.source,
+            {
+                "product_group": c.product_group,
+                "language": c.language,
+                **dict.fromkeys(PHASES, 0),
+                "date": c.modified[:10],
+            },
+        )
+        row[c.phase] = row.get(c.phase, 0) + 1
+    return sorted(rows.values(), key=lambda r: (r["product_group"].casefold(), r["language"]))

@@ -13,10 +13,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from gidsbot.phases import PHASE_NAMES
 from ui.answers import Card, Exchange, link_label, plain_text, where
 from ui.feedback import FeedbackStore, Rated
 from ui.i18n import t
 from ui.markup import highlight_markdown, md_escape
+from ui.tender import to_docx, to_markdown
 
 __all__ = ["render_answer", "render_card", "render_exchange", "render_question"]
 
@@ -62,6 +64,54 @@ def _cards(exchange: Exchange, lang: str, latest: bool) -> None:
     with st.expander(f"{label} ({len(exchange.cards)})", expanded=latest, icon=":material/menu_book:"):
         for card in exchange.cards:
             render_card(card, lang, exchange.id)
+
+
+def _criteria(exchange: Exchange, lang: str, latest: bool) -> None:
+    """A fiche's criteria as a table to tick, and the ticked ones (all when none is) as Word or Markdown."""
+    criteria = exchange.answer.criteria
+    if not criteria:
+        return
+    key = f"criteria-{exchange.id}"
+    written = exchange.answer.language if exchange.answer.language in PHASE_NAMES["other"] else lang
+    with st.expander(t("criteria_table", lang, n=len(criteria)), expanded=latest, icon=":material/checklist:"):
+        st.caption(t("criteria_help", lang))
+        picked = st.dataframe(
+            [
+                {
+                    t("phase", lang): PHASE_NAMES[c.phase][written],
+                    t("criterion", lang): c.text,
+                    t("verification", lang): c.verification,
+                }
+                for c in criteria
+            ],
+            hide_index=True,
+            width="stretch",
+            key=key,
+            on_select="rerun",
+            selection_mode="multi-row",
+        )
+        rows = list(picked.selection.rows) if picked is not None and hasattr(picked, "selection") else []
+        chosen = [criteria[i] for i in rows if 0 <= i < len(criteria)] or list(criteria)
+        title = criteria[0].product_group
+        with st.container(horizontal=True, key=f"criteria-export-{exchange.id}"):
+            st.download_button(
+                t("export_word", lang, n=len(chosen)),
+                to_docx(chosen, written, title),
+                file_name="gidsbot-criteria.docx",
+                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                on_click="ignore",
+                icon=":material/description:",
+                key=f"criteria-docx-{exchange.id}",
+            )
+            st.download_button(
+                t("export_markdown", lang, n=len(chosen)),
+                to_markdown(chosen, written),
+                file_name="gidsbot-criteria.md",
+                mime="text/markdown",
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"criteria-md-{exchange.id}",
+            )
 
 
 def _store_rating(exchange: Exchange, store: FeedbackStore, lang: str) -> None:
@@ -120,6 +170,7 @@ def _follow_ups(exchange: Exchange, lang: str, queue: Queue) -> None:
 def render_answer(exchange: Exchange, lang: str, store: FeedbackStore | None, queue: Queue, latest: bool) -> None:
     """The inside of an assistant message: answer, sources, actions and (latest only) follow-ups."""
     _body(exchange, lang)
+    _criteria(exchange, lang, latest)
     _cards(exchange, lang, latest)
     _actions(exchange, lang, store)
     if latest:

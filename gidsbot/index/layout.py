@@ -7,6 +7,7 @@
                                        size and SHA-256 of every data file
         chunks.sqlite                  documents (with crawl state), chunks, sentences, vocabulary
         dense-<n>.faiss                one flat inner-product index per embedding model
+        criteria.json                  the product-group fiches' criteria, one record each
         report.json                    the ingest report that made this version
 
 A version is written completely under a temporary name, fsynced, renamed into place, and only
@@ -37,6 +38,7 @@ import numpy as np
 
 from gidsbot.errors import IndexCorrupt, IndexMissing, IngestError
 from gidsbot.index.schema import FORMAT, SCHEMA, open_db
+from gidsbot.types import Criterion
 
 __all__ = [
     "IndexFiles",
@@ -51,11 +53,13 @@ __all__ = [
     "now_iso",
     "set_current",
     "publish",
+    "read_criteria",
     "read_last_run",
     "read_manifest",
     "read_report",
     "read_vectors",
     "resolve_version",
+    "write_criteria",
     "write_last_run",
     "write_vectors",
 ]
@@ -101,6 +105,10 @@ class IndexFiles:
     @property
     def report(self) -> Path:
         return self.dir / "report.json"
+
+    @property
+    def criteria(self) -> Path:
+        return self.dir / "criteria.json"
 
     def dense(self, n: int) -> Path:
         return self.dir / f"dense-{n}.faiss"
@@ -161,7 +169,7 @@ def read_manifest(files: IndexFiles) -> Manifest:
     return manifest
 
 
-DATA_FILES = ("chunks.sqlite", "dense-*.faiss")  # what answers are read from (not the report)
+DATA_FILES = ("chunks.sqlite", "dense-*.faiss", "criteria.json")  # what answers are read from (not the report)
 _BLOCK = 1 << 20
 
 
@@ -222,6 +230,20 @@ def _structure(files: IndexFiles, manifest: Manifest) -> list[str]:
         except RuntimeError:
             problems.append(f"{model['file']} cannot be read as a FAISS index")
     return problems
+
+
+def write_criteria(files: IndexFiles, criteria: list[Criterion]) -> None:
+    files.criteria.write_text(json.dumps([c.to_json() for c in criteria], ensure_ascii=False), encoding="utf-8")
+
+
+def read_criteria(files: IndexFiles) -> list[Criterion]:
+    """The version's criteria ([] for a version written before criteria were read)."""
+    try:
+        return [Criterion.from_json(item) for item in json.loads(files.criteria.read_text(encoding="utf-8"))]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexCorrupt(f"Cannot read {files.criteria}: {exc}") from exc
 
 
 def read_report(files: IndexFiles) -> dict[str, Any]:

@@ -17,11 +17,13 @@ import streamlit as st
 
 from gidsbot.errors import GidsbotError
 from gidsbot.index import read_last_run
+from gidsbot.phases import PHASE_NAMES
+from gidsbot.types import PHASES
 from ui.feedback import feedback_path, to_csv
 from ui.gatefile import add_gold_question, gold_record
 from ui.i18n import t, when
 from ui.markup import md_escape
-from ui.overview import per_site_language, skipped_by_reason, version_rows
+from ui.overview import criteria_rows, per_site_language, skipped_by_reason, version_rows
 from ui.shell import Shell, prepare, show_error
 
 log = logging.getLogger("gidsbot.ui")
@@ -61,6 +63,20 @@ def index_section(shell: Shell) -> None:
             "chunks": t("chunks", lang),
         },
     )
+
+
+def criteria_section(shell: Shell) -> None:
+    """The product-group fiches the index holds, their criteria per phase, and their dates."""
+    assert shell.loaded is not None
+    lang = shell.lang
+    rows = criteria_rows(shell.loaded.bot.index.criteria)
+    if not rows:
+        return
+    st.subheader(t("product_groups", lang), anchor=False)
+    columns = {"product_group": t("product_group", lang), "language": t("language", lang)}
+    columns.update({phase: PHASE_NAMES[phase][lang] for phase in PHASES})
+    columns["date"] = t("fiche_date", lang)
+    _table(rows, columns)
 
 
 def report_section(shell: Shell) -> None:
@@ -289,6 +305,7 @@ def main() -> None:
         show_error(shell)
     else:
         index_section(shell)
+        criteria_section(shell)
         report_section(shell)
         versions_section(shell)
     if shell.settings is not None:

@@ -1,0 +1,91 @@
+"""Criteria ready for a tender file: the chosen criteria of a fiche as Markdown or a Word document.
+
+Per criterion: its phase, its text as the fiche writes it, its verification ("or equivalent" where a
+label is named), and for the whole selection the fiche's title, URL and date, so a buyer can paste it
+into a tender file and an auditor can trace it. Text from the fiche is data: in Markdown it is escaped,
+in Word it is plain runs.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from gidsbot.phases import PHASE_NAMES
+from gidsbot.types import PHASES, Criterion
+from ui.markup import md_escape
+
+__all__ = ["criteria_json", "to_docx", "to_markdown"]
+
+_WORDS = {
+    "nl": ("Fase", "Criterium", "Verificatie", "Bron", "Versie van", "of gelijkwaardig"),
+    "fr": ("Phase", "Critère", "Vérification", "Source", "Version du", "ou équivalent"),
+    "en": ("Phase", "Criterion", "Verification", "Source", "Version of", "or equivalent"),
+}
+
+
+def _proof(criterion: Criterion, lang: str) -> str:
+    proof = criterion.verification
+    equivalent = _WORDS[lang][5]
+    if (
+        proof
+        and criterion.labels
+        and not any(w in proof.lower() for w in ("gelijkwaardig", "équivalent", "equivalent"))
+    ):
+        proof = f"{proof} ({equivalent})"
+    return proof
+
+
+def _ordered(criteria: Sequence[Criterion]) -> list[Criterion]:
+    return sorted(criteria, key=lambda c: PHASES.index(c.phase) if c.phase in PHASES else len(PHASES))
+
+
+def _sources(criteria: Sequence[Criterion]) -> list[tuple[str, str, str]]:
+    """(title, URL or file, date) of each fiche the criteria come from."""
+    seen = {(c.product_group, c.url or c.source, c.modified[:10]) for c in criteria}
+    return sorted(seen)
+
+
+def criteria_json(criteria: Sequence[Criterion]) -> list[dict[str, Any]]:
+    """The records of DESIGN.md's criteria list: n, phase, text, verification, labels, source, section, page,
+    language (and the rest of the record)."""
+    return [{"n": n, **c.to_json()} for n, c in enumerate(criteria, start=1)]
+
+
+def to_markdown(criteria: Sequence[Criterion], lang: str) -> str:
+    phase_word, criterion_word, proof_word, source_word, version_word, _ = _WORDS[lang]
+    lines = [f"| {phase_word} | {criterion_word} | {proof_word} |", "| --- | --- | --- |"]
+    for c in _ordered(criteria):
+        cells = (PHASE_NAMES[c.phase][lang], c.text, _proof(c, lang))
+        lines.append("| " + " | ".join(md_escape(cell).replace("|", "\\|").replace("\n", " ") for cell in cells) + " |")
+    lines.append("")
+    for title, where, date in _sources(criteria):
+        lines.append(
+            f"{source_word}: {md_escape(title)} — {md_escape(where)}" + (f" ({version_word} {date})" if date else "")
+        )
+    return "\n".join(lines) + "\n"
+
+
+def to_docx(criteria: Sequence[Criterion], lang: str, title: str = "") -> bytes:
+    """A Word document: a table of phase, criterion and verification, then the fiches' titles, URLs, dates."""
+    import docx
+
+    phase_word, criterion_word, proof_word, source_word, version_word, _ = _WORDS[lang]
+    document = docx.Document()
+    if title:
+        document.add_heading(title, level=1)
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, (phase_word, criterion_word, proof_word), strict=True):
+        cell.text = text
+    for c in _ordered(criteria):
+        row = table.add_row().cells
+        row[0].text, row[1].text, row[2].text = PHASE_NAMES[c.phase][lang], c.text, _proof(c, lang)
+    for fiche_title, where, date in _sources(criteria):
+        document.add_paragraph(
+            f"{source_word}: {fiche_title} — {where}" + (f" ({version_word} {date})" if date else "")
+        )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -7,7 +7,8 @@ Fiches state their criteria in two ways, and both are read:
   then one row per criterion (the HTML reader writes table rows as cells joined by " · ");
 - lists under phase headings ("Gunningscriteria", "Critères d'attribution", "Contract performance
   clauses"...), one criterion per list item, its proof after "Verificatie:", "Preuve :", "Proof:"...
-  Used only when the fiche has no criteria table, whose rows are then the fiche's own summary.
+  Used only when the fiche has no criteria table, whose rows are then the fiche's own summary, and
+  only when lists stand under two phases or more (a page with examples under one heading is no fiche).
 
 A document without either has no criteria. Labels are recognised by name in the criterion and in its
 verification. Nothing here guesses: a line that is not in such a table or list is not a criterion.
@@ -26,7 +27,8 @@ __all__ = ["LABELS", "extract_criteria"]
 
 CELL = " · "
 
-_CRITERION_HEAD = re.compile(r"\b(?:criteri\w*|criteres?|critere|eis|eisen|exigences?|requirements?|clausules?)\b")
+# the criterion column's header starts with the word: "Voorbeeld van een criterium" lists examples, not a fiche
+_CRITERION_HEAD = re.compile(r"^(?:criteri\w*|criteres?|critere|eis|eisen|exigences?|requirements?|clausules?)\b")
 _PHASE_HEAD = re.compile(r"\b(?:fase|phase|stage|type|soort|stade)\b")
 _PROOF_HEAD = re.compile(r"\b(?:verificatie|bewijs\w*|verification|preuves?|moyens? de preuve|proof|evidence)\b")
 _AMBITION_HEAD = re.compile(r"\b(?:ambitie\w*|ambition|niveau|level)\b")
@@ -160,4 +162,6 @@ def extract_criteria(document: Document) -> list[Criterion]:
     from_tables = [c for section in document.sections for c in _table_criteria(document, section)]
     if from_tables:
         return from_tables
-    return [c for section in document.sections for c in _heading_criteria(document, section)]
+    listed = [c for section in document.sections for c in _heading_criteria(document, section)]
+    # a fiche sets criteria for several phases; a page with examples under one phase heading is no fiche
+    return listed if len({c.phase for c in listed}) >= 2 else []

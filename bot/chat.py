@@ -283,8 +283,10 @@ class Bot:
         )
 
     def _respond(self, turn: _Turn, found: Found, stream: bool) -> Iterator[str | Answer]:
-        query, sources = turn.query, {h.chunk.source for h in found.top} if found.answered else set()
-        listed = answer_for(query.asked, query.context, turn.language, self.index.criteria, query.kinds, sources)
+        query, sources = turn.query, {h.chunk.source for h in found.top}
+        listed = answer_for(
+            query.asked, query.context, turn.language, self.index.criteria, query.kinds, sources, found.answered
+        )
         if listed is not None:  # a fiche's criteria, as written: records, not quoted sentences
             yield from self._replay(listed, stream)
         elif not found.answered:

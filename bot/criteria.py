@@ -176,16 +176,26 @@ def answer_for(
     all_criteria: Sequence[Criterion],
     kinds: Set[str] = frozenset(),
     found: Set[str] = frozenset(),
+    answered: bool = False,
 ) -> Answer | None:
     """The criteria answer to ``question`` (its fiche named in it, else in the previous question), or
-    None when it does not ask for a fiche's criteria (or asks for one fact about them). ``found`` holds
-    the sources retrieval found for the question: a fiche it did not find (a product group the guide
-    has no fiche for, named in a question that shares a word with one) is not answered with."""
+    None when it does not ask for a fiche's criteria (or asks for one fact about them).
+
+    ``found`` holds the sources retrieval found for the question: the fiche must be among them. And a
+    fiche whose title the question only partly names ("elektrische" of "Laadinfrastructuur voor
+    elektrische voertuigen", asked about electric bicycles) needs the decision to have ``answered``
+    too: a product group the guide has no fiche for is not answered with a neighbour's criteria."""
     if not all_criteria or not asks_for_criteria(question) or kinds & _FACT_KINDS:
         return None
     every = fiches(all_criteria)
-    fiche = find_fiche(question, every, language) or (find_fiche(context, every, language) if context else None)
+    named = question
+    fiche = find_fiche(question, every, language)
+    if fiche is None and context:
+        named, fiche = context, find_fiche(context, every, language)
     if fiche is None or not ({fiche.source, fiche.url, *fiche.twins.values()} & found):
+        return None
+    title = term_variants(fiche.title)
+    if not answered and _overlap(term_variants(named), fiche.title) * 2 < len(title):
         return None
     chosen = select(fiche, phases_in(question))
     if not chosen:

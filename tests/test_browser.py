@@ -245,3 +245,46 @@ def test_a_language_model_answer_streams_into_the_page(index, tmp_path):
             page.get_by_text("Sources (1)").wait_for()
             page.screenshot(path=str(tmp_path / "model-answer.png"))
         assert llm.requests and llm.requests[-1]["stream"] is True
+
+
+FICHE = """<html lang="nl"><head><title>Schoonmaakproducten</title></head><body><main>
+<h1>Schoonmaakproducten</h1><h2>Criteria per fase</h2>
+<table><thead><tr><th>Criterium</th><th>Fase</th><th>Verificatie</th></tr></thead><tbody>
+<tr><td>Milieubeheer bij de inschrijver volgens een erkend systeem</td><td>Selectie</td><td>ISO 14001 of EMAS</td></tr>
+<tr><td>Allesreinigers dragen een type I-milieulabel</td><td>Technische specificatie</td><td>EU Ecolabel</td></tr>
+<tr><td>Geen parfum in sanitaire reinigers</td><td>Technische specificatie</td><td>Productfiche</td></tr>
+<tr><td>Geconcentreerde producten met een doseersysteem</td><td>Gunning</td><td>Technisch dossier</td></tr>
+</tbody></table></main></body></html>"""
+
+
+def test_ticked_criteria_export_as_a_word_document(tmp_path):
+    """Issue "criteria ready for a tender": a buyer ticks two rows of the criteria table and gets them in Word."""
+    import docx
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "schoonmaakproducten.html").write_text(FICHE, encoding="utf-8")
+    root = tmp_path / "index"
+    run_ingest(load_settings(environ={}, index=root, embeddings="hashing"), paths=[folder], show_progress=False)
+    env = {"GIDSBOT_FEEDBACK_DB": str(tmp_path / "f.sqlite")}
+    with serve(root, tmp_path / "app.log", env) as url, browser_page() as page:
+        page.goto(url)
+        ask(page, "Welke criteria gelden voor schoonmaakproducten?")
+        page.get_by_role("button", name="Word (4)").wait_for(timeout=WAIT)  # nothing ticked: all four
+        grid = page.get_by_test_id("stDataFrame").first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        for row in (1, 3):  # tick the second and the fourth criterion in the row-marker column
+            page.mouse.click(box["x"] + 18, box["y"] + 35 * row + 35 + 17)
+        page.get_by_role("button", name="Word (2)").wait_for(timeout=WAIT)
+        page.screenshot(path=str(tmp_path / "criteria.png"))
+        with page.expect_download(timeout=WAIT) as download:
+            page.get_by_role("button", name="Word (2)").click()
+        target = tmp_path / "criteria.docx"
+        download.value.save_as(target)
+    rows = [[cell.text for cell in row.cells] for row in docx.Document(str(target)).tables[0].rows]
+    assert [r[1] for r in rows[1:]] == [
+        "Allesreinigers dragen een type I-milieulabel",
+        "Geconcentreerde producten met een doseersysteem",
+    ]
+    assert "schoonmaakproducten.html" in " ".join(p.text for p in docx.Document(str(target)).paragraphs)

@@ -82,8 +82,8 @@ def fiches(criteria: Sequence[Criterion]) -> list[Fiche]:
 def asks_for_criteria(question: str) -> bool:
     """Does the question ask for criteria themselves ("Welke gunningscriteria …", "clauses d'exécution pour
     …", "En de technische specificaties?"), not for a fact in a criteria document ("What price does the
-    vehicle criteria document assume?"): the criteria word comes among the first four words."""
-    opening = " ".join(fold(question).split()[:4])
+    vehicle criteria document assume?"): the criteria word comes among the first six words."""
+    opening = " ".join(fold(question).split()[:6])
     return bool(_ASKS.search(opening))
 
 
@@ -185,7 +185,8 @@ def answer_for(
     fiche whose title the question only partly names ("elektrische" of "Laadinfrastructuur voor
     elektrische voertuigen", asked about electric bicycles) needs the decision to have ``answered``
     too: a product group the guide has no fiche for is not answered with a neighbour's criteria."""
-    if not all_criteria or not asks_for_criteria(question) or kinds & _FACT_KINDS:
+    one_fact = bool(kinds & _FACT_KINDS) and "list" not in kinds  # "what are the criteria" asks for the list
+    if not all_criteria or not asks_for_criteria(question) or one_fact:
         return None
     every = fiches(all_criteria)
     named = question

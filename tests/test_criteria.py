@@ -227,6 +227,12 @@ def test_a_criteria_question_is_answered_with_the_fiches_records(fiches_index):
     assert "(of gelijkwaardig)" in narrowed.answer  # a label named as proof: "or equivalent"
     data = answer.to_json()
     assert data["criteria"][0]["n"] == 1 and data["criteria"][0]["phase"] == "award"
+    english = bot.ask("What are the award criteria for cleaning products?")
+    assert [c.text for c in english.criteria] in (
+        ["Geconcentreerde producten met een doseersysteem"],
+        ["Produits concentrés avec un système de dosage"],
+    )
+    assert english.answer.startswith("Criteria from the fiche")
     # a product group without a fiche is no criteria question, whatever word it shares with one
     assert bot.ask("Welke criteria gelden voor elektrische dienstfietsen?").criteria == []
     # a fact asked about a criterion is answered as a fact, not with the whole list

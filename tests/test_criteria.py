@@ -204,6 +204,7 @@ def test_the_word_export_holds_every_criterion_with_its_source_and_date(fiches_i
     assert "FSC, PEFC ou preuve équivalente" in rows[1][2]
     sources = " ".join(p.text for p in document.paragraphs)
     assert site.url(DOCX) in sources
+    assert data["fiche"]["modified"][:10] and f"(Version du {data['fiche']['modified'][:10]})" in sources
 
 
 def test_a_criteria_question_is_answered_with_the_fiches_records(fiches_index):
@@ -268,3 +269,21 @@ def test_the_app_shows_the_criteria_to_tick_and_export_and_status_lists_the_fich
         "Fiche koffie en thee",
         "Mobilier de bureau",
     }
+
+
+def test_criteria_of_unchanged_fiches_are_carried_over_not_read_again(fiches_index, monkeypatch):
+    from bot.retrieve import load_index
+    from ingest import pipeline
+    from ingest.pipeline import run_ingest
+
+    index, site = fiches_index
+    before = load_index(index).criteria
+    read: list[str] = []
+    original = pipeline.extract_criteria
+    monkeypatch.setattr(
+        pipeline, "extract_criteria", lambda document: read.append(document.source) or original(document)
+    )
+    settings = load_settings(environ={}, index=index, embeddings="hashing", crawl_delay=0.0)
+    report = run_ingest(settings, sites=[site.url("/")], show_progress=False)
+    assert report.changed == 0 and read == []  # nothing changed: no fiche read again
+    assert load_index(index).criteria == before

@@ -29,8 +29,9 @@ from bot.twins import document_rows, prefer_twins
 from bot.verify import PreviewCleaner, verify_answer, written_in
 from gidsbot.embeddings import load_models
 from gidsbot.errors import ModelError, QuestionError
+from gidsbot.language import detect_language
 from gidsbot.settings import Settings, load_settings
-from gidsbot.text import LANGUAGES, content_words, detect_language
+from gidsbot.text import LANGUAGES, content_words
 from gidsbot.types import Answer, Criterion, Hit
 
 __all__ = ["MAX_QUESTION_CHARS", "Bot"]

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from bot.compose import citation_for, closest_pages
 from bot.prompts import LANGUAGE_NAMES, phrase
-from gidsbot.text import detect_language, sentences, terms
+from gidsbot.language import detect_language
+from gidsbot.text import sentences, terms
 from gidsbot.types import Answer, Chunk, Citation, Hit
 
 __all__ = ["PreviewCleaner", "cited_numbers", "clean_markup", "renumber", "verify_answer", "written_in"]

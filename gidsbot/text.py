@@ -1,4 +1,5 @@
-"""Language-aware text tools: accent folding, stop words, stemming, sentences, language detection.
+"""Language-aware text tools: accent folding, stop words, stemming, sentences (the language of a
+text is told by gidsbot/language.py).
 
 Used by ingestion (terms for BM25, chunk language) and by answering (the same terms for the
 question, the question's language, the sentences of a passage), so both sides agree.
@@ -16,7 +17,6 @@ from gidsbot.glossary import translations
 __all__ = [
     "LANGUAGES",
     "STOPWORDS",
-    "detect_language",
     "fold",
     "sentences",
     "term_variants",
@@ -193,137 +193,3 @@ def sentences(text: str) -> list[str]:
             start = match.end()
         out.append(block[start:])
     return [s.strip() for s in out if s.strip()]
-
-
-@cache
-def _detector():  # type: ignore[no-untyped-def]
-    from lingua import Language, LanguageDetectorBuilder
-
-    return LanguageDetectorBuilder.from_languages(Language.DUTCH, Language.FRENCH, Language.ENGLISH).build()
-
-
-_CODES = {"DUTCH": "nl", "FRENCH": "fr", "ENGLISH": "en"}
-
-
-def _function_word_vote(text: str) -> str | None:
-    """The language whose function words clearly dominate, if one does: one more than any other
-    language's, two more when there are many.
-
-    Questions are short and full of names ("Brussels, Antwerp, Ghent"); their function words
-    (the, of, how; de, het, welke; le, des, quel) tell the language more reliably than the names do.
-    """
-    tokens = words(text)
-    counts = {lang: sum(1 for t in tokens if t in _QUESTION_WORDS[lang]) for lang in LANGUAGES}
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if ranked[0][1] >= ranked[1][1] + 1 + (ranked[0][1] > 2):
-        return ranked[0][0]
-    return None
-
-
-# Function words that belong to one language only (ambiguous ones like "de", "in", "en" left out).
-_QUESTION_WORDS = {
-    "nl": frozenset(
-        [
-            "het",
-            "een",
-            "van",
-            "voor",
-            "wat",
-            "welke",
-            "wanneer",
-            "hoeveel",
-            "waarom",
-            "hoe",
-            "wie",
-            "waar",
-            "zijn",
-            "werd",
-            "worden",
-            "er",
-            "met",
-            "niet",
-            "ook",
-            "bij",
-            "naar",
-            "deze",
-            "dit",
-            "dat",
-            "die",
-            "kan",
-            "moet",
-        ]
-    ),
-    "fr": frozenset(
-        [
-            "le",
-            "la",
-            "les",
-            "des",
-            "du",
-            "une",
-            "est",
-            "sont",
-            "quel",
-            "quelle",
-            "quels",
-            "quelles",
-            "quand",
-            "combien",
-            "pourquoi",
-            "comment",
-            "qui",
-            "que",
-            "pour",
-            "avec",
-            "dans",
-            "sur",
-            "ce",
-            "cette",
-            "ces",
-            "au",
-            "aux",
-        ]
-    ),
-    "en": frozenset(
-        [
-            "the",
-            "of",
-            "a",
-            "an",
-            "and",
-            "what",
-            "which",
-            "when",
-            "how",
-            "many",
-            "much",
-            "why",
-            "who",
-            "where",
-            "are",
-            "was",
-            "were",
-            "for",
-            "with",
-            "to",
-            "from",
-            "this",
-            "that",
-            "does",
-            "did",
-            "can",
-            "should",
-        ]
-    ),
-}
-
-
-def detect_language(text: str, default: str = "nl") -> str:
-    """nl, fr or en; ``default`` when the text has no letters to go on."""
-    if not re.search(r"[^\W\d_]{2,}", text):
-        return default
-    voted = _function_word_vote(text)
-    if voted is not None:
-        return voted
-    found = _detector().detect_language_of(text)
-    return _CODES.get(found.name, default) if found is not None else default

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from gidsbot.errors import GidsbotError
-from gidsbot.text import detect_language
+from gidsbot.language import detect_language
 from ingest.decode import decode, http_charset
 from ingest.layout import Block, blocks, drop_furniture
 from ingest.types import Document, Section

@@ -1,4 +1,5 @@
-from gidsbot.text import abbreviations, content_words, detect_language, fold, sentences, term_variants, terms
+from gidsbot.language import detect_language
+from gidsbot.text import abbreviations, content_words, fold, sentences, term_variants, terms
 
 
 def test_fold_removes_accents_and_case():

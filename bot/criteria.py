@@ -17,9 +17,19 @@ from dataclasses import dataclass
 from gidsbot.errors import QuestionError
 from gidsbot.phases import PHASE_NAMES, phases_in
 from gidsbot.text import fold, term_variants
-from gidsbot.types import PHASES, Answer, Citation, Criterion
+from gidsbot.types import PHASES, Answer, Citation, Criterion, in_phase_order
 
-__all__ = ["Fiche", "answer_for", "asks_for_criteria", "criteria_answer", "fiches", "find_fiche", "lookup", "select"]
+__all__ = [
+    "Fiche",
+    "answer_for",
+    "asks_for_criteria",
+    "criteria_answer",
+    "fiches",
+    "find_fiche",
+    "lookup",
+    "select",
+    "with_equivalent",
+]
 
 # Words that ask for a fiche's criteria rather than for a fact (folded).
 _ASKS = re.compile(
@@ -31,6 +41,17 @@ _FACT_KINDS = frozenset({"date", "number", "who", "where", "yes-no", "definition
 _EQUIVALENT = re.compile(r"gelijkwaardig|equivalent|équivalent|gleichwertig", re.I)
 _OR_EQUIVALENT = {"nl": "of gelijkwaardig", "fr": "ou équivalent", "en": "or equivalent"}
 _PROOF = {"nl": "verificatie", "fr": "vérification", "en": "verification"}
+
+
+def with_equivalent(criterion: Criterion, language: str) -> str:
+    """The criterion's verification, with "or equivalent" where it names a label and does not say so:
+    a label may never be the only accepted proof."""
+    proof = criterion.verification
+    if proof and criterion.labels and not _EQUIVALENT.search(proof):
+        return f"{proof} ({_OR_EQUIVALENT[language]})"
+    return proof
+
+
 _HEAD = {
     "nl": "Criteria uit de fiche «{title}»{date}:",
     "fr": "Critères de la fiche « {title} »{date} :",
@@ -115,7 +136,7 @@ def closest_groups(name: str, all_fiches: Sequence[Fiche], n: int = 5) -> list[s
 def select(fiche: Fiche, phases: set[str]) -> list[Criterion]:
     """The fiche's criteria in the phases asked (all when none is named), in procedure order."""
     wanted = [c for c in fiche.criteria if not phases or c.phase in phases]
-    return sorted(wanted, key=lambda c: PHASES.index(c.phase) if c.phase in PHASES else len(PHASES))
+    return in_phase_order(wanted)
 
 
 def lookup(
@@ -136,9 +157,7 @@ def lookup(
 
 
 def _line(criterion: Criterion, language: str) -> str:
-    proof = criterion.verification
-    if proof and criterion.labels and not _EQUIVALENT.search(proof):
-        proof = f"{proof} ({_OR_EQUIVALENT[language]})"
+    proof = with_equivalent(criterion, language)
     return f"- {criterion.text}" + (f" — {_PROOF[language]}: {proof}" if proof else "") + " [1]"
 
 

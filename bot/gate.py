@@ -67,9 +67,10 @@ class Gate:
         # extractive answers: the gate judges the index, and must not wait on a model server
         settings = self.settings.replace(index=Path(root), llm_base_url="", llm_model="", pin_version="")
         result = evaluate(Bot.load(settings=settings, version=version), self.questions)
+        measured = figures(result["details"])
         return {
             "version": version.lstrip("."),
-            "figures": {name: figures(result["details"])[name] for name in FIGURES},
+            "figures": {name: measured[name] for name in FIGURES},
             "details": result["details"],
         }
 

@@ -120,7 +120,7 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 def _coerce(setting: Setting, raw: str) -> Any:
     try:
-        if setting.kind is Path or isinstance(setting.default, Path):
+        if isinstance(setting.default, Path):
             return Path(raw).expanduser()
         return setting.kind(raw)
     except ValueError:

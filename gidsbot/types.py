@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["PHASES", "Answer", "Chunk", "Citation", "Criterion", "Hit"]
+__all__ = ["PHASES", "Answer", "Chunk", "Citation", "Criterion", "Hit", "criteria_records", "in_phase_order"]
 
 # The procurement phases a criterion belongs to, in the order of a procedure.
 PHASES = ("selection", "specification", "award", "contract", "other")
@@ -85,6 +86,16 @@ class Criterion:
         return cls(**fields)
 
 
+def in_phase_order(criteria: Sequence[Criterion]) -> list[Criterion]:
+    """Criteria in the order of a procedure (selection first), fiche order within a phase."""
+    return sorted(criteria, key=lambda c: PHASES.index(c.phase) if c.phase in PHASES else len(PHASES))
+
+
+def criteria_records(criteria: Sequence[Criterion]) -> list[dict[str, Any]]:
+    """The ``criteria`` list of the JSON contract: each record numbered from 1."""
+    return [{"n": n, **c.to_json()} for n, c in enumerate(criteria, start=1)]
+
+
 @dataclass
 class Answer:
     answer: str
@@ -100,5 +111,5 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["citations"] = [c.to_json() for c in self.citations]
-        data["criteria"] = [{"n": n, **c.to_json()} for n, c in enumerate(self.criteria, start=1)]
+        data["criteria"] = criteria_records(self.criteria)
         return data

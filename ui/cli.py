@@ -242,7 +242,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_criteria(args: argparse.Namespace) -> int:
     from bot import Bot
-    from ui.tender import criteria_json, to_docx, to_markdown
+    from gidsbot.types import criteria_records
+    from ui.tender import to_docx, to_markdown
 
     settings = _settings(args)
     _default_index_if_missing(args, settings)
@@ -250,7 +251,7 @@ def cmd_criteria(args: argparse.Namespace) -> int:
     lang = args.lang or (fiche.language if fiche.language in {"nl", "fr", "en"} else "en")
     if args.docx:
         args.docx.write_bytes(to_docx(chosen, lang, fiche.title))
-    data = {"product_group": fiche.title, "fiche": fiche.to_json(), "criteria": criteria_json(chosen)}
+    data = {"product_group": fiche.title, "fiche": fiche.to_json(), "criteria": criteria_records(chosen)}
     _emit(args, data, f"{fiche.title}\n\n{to_markdown(chosen, lang)}")
     return 0
 

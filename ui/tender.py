@@ -10,35 +10,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
 
+from bot.criteria import with_equivalent
 from gidsbot.phases import PHASE_NAMES
-from gidsbot.types import PHASES, Criterion
+from gidsbot.types import Criterion, in_phase_order
 from ui.markup import md_escape
 
-__all__ = ["criteria_json", "to_docx", "to_markdown"]
+__all__ = ["to_docx", "to_markdown"]
 
 _WORDS = {
-    "nl": ("Fase", "Criterium", "Verificatie", "Bron", "Versie van", "of gelijkwaardig"),
-    "fr": ("Phase", "Critère", "Vérification", "Source", "Version du", "ou équivalent"),
-    "en": ("Phase", "Criterion", "Verification", "Source", "Version of", "or equivalent"),
+    "nl": ("Fase", "Criterium", "Verificatie", "Bron", "Versie van"),
+    "fr": ("Phase", "Critère", "Vérification", "Source", "Version du"),
+    "en": ("Phase", "Criterion", "Verification", "Source", "Version of"),
 }
-
-
-def _proof(criterion: Criterion, lang: str) -> str:
-    proof = criterion.verification
-    equivalent = _WORDS[lang][5]
-    if (
-        proof
-        and criterion.labels
-        and not any(w in proof.lower() for w in ("gelijkwaardig", "équivalent", "equivalent"))
-    ):
-        proof = f"{proof} ({equivalent})"
-    return proof
-
-
-def _ordered(criteria: Sequence[Criterion]) -> list[Criterion]:
-    return sorted(criteria, key=lambda c: PHASES.index(c.phase) if c.phase in PHASES else len(PHASES))
 
 
 def _sources(criteria: Sequence[Criterion]) -> list[tuple[str, str, str]]:
@@ -47,17 +31,11 @@ def _sources(criteria: Sequence[Criterion]) -> list[tuple[str, str, str]]:
     return sorted(seen)
 
 
-def criteria_json(criteria: Sequence[Criterion]) -> list[dict[str, Any]]:
-    """The records of DESIGN.md's criteria list: n, phase, text, verification, labels, source, section, page,
-    language (and the rest of the record)."""
-    return [{"n": n, **c.to_json()} for n, c in enumerate(criteria, start=1)]
-
-
 def to_markdown(criteria: Sequence[Criterion], lang: str) -> str:
-    phase_word, criterion_word, proof_word, source_word, version_word, _ = _WORDS[lang]
+    phase_word, criterion_word, proof_word, source_word, version_word = _WORDS[lang]
     lines = [f"| {phase_word} | {criterion_word} | {proof_word} |", "| --- | --- | --- |"]
-    for c in _ordered(criteria):
-        cells = (PHASE_NAMES[c.phase][lang], c.text, _proof(c, lang))
+    for c in in_phase_order(criteria):
+        cells = (PHASE_NAMES[c.phase][lang], c.text, with_equivalent(c, lang))
         lines.append("| " + " | ".join(md_escape(cell).replace("|", "\\|").replace("\n", " ") for cell in cells) + " |")
     lines.append("")
     for title, where, date in _sources(criteria):
@@ -71,7 +49,7 @@ def to_docx(criteria: Sequence[Criterion], lang: str, title: str = "") -> bytes:
     """A Word document: a table of phase, criterion and verification, then the fiches' titles, URLs, dates."""
     import docx
 
-    phase_word, criterion_word, proof_word, source_word, version_word, _ = _WORDS[lang]
+    phase_word, criterion_word, proof_word, source_word, version_word = _WORDS[lang]
     document = docx.Document()
     if title:
         document.add_heading(title, level=1)
@@ -79,9 +57,9 @@ def to_docx(criteria: Sequence[Criterion], lang: str, title: str = "") -> bytes:
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, (phase_word, criterion_word, proof_word), strict=True):
         cell.text = text
-    for c in _ordered(criteria):
+    for c in in_phase_order(criteria):
         row = table.add_row().cells
-        row[0].text, row[1].text, row[2].text = PHASE_NAMES[c.phase][lang], c.text, _proof(c, lang)
+        row[0].text, row[1].text, row[2].text = PHASE_NAMES[c.phase][lang], c.text, with_equivalent(c, lang)
     for fiche_title, where, date in _sources(criteria):
         document.add_paragraph(
             f"{source_word}: {fiche_title} — {where}" + (f" ({version_word} {date})" if date else "")

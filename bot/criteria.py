@@ -37,7 +37,7 @@ _ASKS = re.compile(
     r"|clauses?|specificaties|specifications?|(?:gunnings|selectie)criteri(?:a|um)|uitvoeringsvoorwaarden?)\b"
 )
 # A question after one fact (a date, a figure, who, where, yes or no) is not asking for the fiche's list.
-_FACT_KINDS = frozenset({"date", "number", "who", "where", "yes-no", "definition"})
+_FACT_KINDS = frozenset({"date", "number", "who", "where", "yes-no", "definition", "code", "contact"})
 _EQUIVALENT = re.compile(r"gelijkwaardig|equivalent|équivalent|gleichwertig", re.I)
 _OR_EQUIVALENT = {"nl": "of gelijkwaardig", "fr": "ou équivalent", "en": "or equivalent"}
 _PROOF = {"nl": "verificatie", "fr": "vérification", "en": "verification"}

@@ -94,18 +94,18 @@ class Signals:
 # The logistic model over the signals, fitted on the development guide's tune questions by
 # bench/fit_decision.py (which prints these lines); an answer needs a probability of ANSWER_BAR.
 COEFFICIENTS = {
-    "concepts": 16.178,
-    "deficit": 4.107,
-    "second": -17.684,
-    "across": -0.580,
-    "unit": 3.357,
-    "passage": 3.121,
-    "weakest": 1.792,
-    "unheld": 0.261,
-    "across_passage": 5.865,
-    "across_weakest": 2.669,
+    "concepts": 16.528,
+    "deficit": -3.956,
+    "second": -18.360,
+    "across": -0.672,
+    "unit": 4.417,
+    "passage": 6.000,
+    "weakest": 2.168,
+    "unheld": 0.553,
+    "across_passage": 6.294,
+    "across_weakest": 2.655,
 }
-INTERCEPT = -7.643
+INTERCEPT = -7.705
 ANSWER_BAR = 0.5
 # Across languages a key word's deficit counts this much (translations are matched less surely).
 ACROSS_FACTOR = 0.3

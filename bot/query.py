@@ -16,7 +16,9 @@ __all__ = ["Query", "answer_kinds", "counted_noun", "read_query"]
 _KIND_PATTERNS = {
     "date": r"wanneer|welke datum|op welke dag|sinds wanneer|tot wanneer|in welk jaar|welk jaar|vanaf wanneer"
     r"|tegen wanneer|quand|quelle date|depuis quand|jusqu'à quand|en quelle année|quelle année|à partir de quand"
-    r"|when|what date|since when|until when|which year|what year|by when|from when",
+    r"|when|what date|since when|until when|which year|what year|by when|from when"
+    # the Belgian official journal is cited by the date of its issue
+    r"|in welk (?:belgisch )?staatsblad|dans quel moniteur(?: belge)?|in which (?:belgian )?(?:official )?gazette",
     "number": r"hoeveel|welk percentage|welk bedrag|hoe groot|hoe lang|hoe hoog|welke drempel|hoeveelste|combien"
     r"|quel pourcentage|quel montant|quelle part|quel seuil|quelle durée|how many|how much|what percentage"
     r"|what share|which percentage|what amount|which amount|what threshold|how long|how high"
@@ -34,6 +36,12 @@ _KIND_PATTERNS = {
     r"|quel organisme|quelle organisation|quel service|^\s*who|(?:to|by|for|with|from) whom?"
     r"|which organi[sz]ation|which body|which service",
     "where": r"waar|op welke website|où|sur quel site|where|on which website",
+    # an identifier: a standard, a directive or regulation, an article, a decision's number
+    "code": r"(?:welke?|quel(?:le)?s?|which|what|in|under|onder|dans|sous)\s+(?:[\w'-]+\s+){0,2}?(?:norms?|normen"
+    r"|normes?|standaard(?:en)?|standards?|richtlijn(?:en)?|directives?|verordening(?:en)?|règlements?|regulations?"
+    r"|artikel(?:en)?|articles?|besluit|décision|decision|code|nummer|numéro|number)",
+    "contact": r"telefoonnummer|telefoon|e-?mailadres|mailadres|e-?mail|numéro de téléphone|téléphone|courriel"
+    r"|adresse (?:e-?mail|électronique)|phone number|phone|e-?mail address|telephone",
 }
 _KIND_RE = {kind: re.compile(rf"(?<![\w'])(?:{p})(?![\w'])", re.I) for kind, p in _KIND_PATTERNS.items()}
 _YES_NO = re.compile(
@@ -64,8 +72,8 @@ def answer_kinds(question: str) -> frozenset[str]:
     kinds = {kind for kind, pattern in _KIND_RE.items() if pattern.search(question)}
     if "list" in kinds and _SINGULAR_WHICH.search(question):
         kinds.discard("list")
-    if "date" in kinds or "number" in kinds or "who" in kinds:
-        kinds.discard("list")  # "welke datum", "which year", "welke organisatie" want one thing
+    if kinds & {"date", "number", "who", "code", "contact"}:
+        kinds.discard("list")  # "welke datum", "which year", "welke organisatie", "which standard" want one thing
     opener = _YES_NO.match(question.strip())
     # "Faut-il un label ?" asks yes or no; "Quelle efficacité faut-il exiger ?" asks for a value
     french_yes_no = bool(_INVERSION.search(question)) and not kinds and not _WH_WORD.search(question.strip())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from gidsbot.text import fold, term_variants
 from gidsbot.types import Hit
 from gidsbot.units import QUOTABLE
 
-__all__ = ["DATE", "NUMBER", "Picked", "coverage", "idf", "pick_units"]
+__all__ = ["DATE", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
 
 DATE = re.compile(
     r"\b(?:\d{1,2}(?:er)?\s+(?:jan|feb|maa|mar|apr|mei|mai|may|jun|jui|jul|aug|aoû|sep|okt|oct|nov|dec|déc)\w*\.?"
@@ -44,6 +44,11 @@ _ORGANISATION = re.compile(
     r"|groupe de travail|agency|institute|committee|working group|helpdesk)\b",
     re.I,
 )
+# an identifier a "which standard / regulation / article" question asks for: EN 12281, ISO 14001,
+# 2012/27/EU, 995/2010, article 52, CPV 30213100-6
+_CODE = re.compile(r"\b(?:[A-Z]{2,}[ -]?\d[\d.:-]*|\d{2,4}/\d{1,4}(?:/\w+)?|(?:art(?:ikel|icle)?\.?|§)\s*\d+\w*)", re.I)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ./-]{7,}\d|https?://|www\.")
+_NAME = re.compile(r"\b(?:[A-Z][\w+&-]*[A-Z+]|[A-Z][a-zà-ÿ]{2,})[\w+&-]*")
 _WHERE = re.compile(r"https?://|www\.|\.be\b|\b(?:website|site|webpagina|page web|platform|plateforme)\b", re.I)
 
 
@@ -55,6 +60,34 @@ CONTEXT_SHARE = 0.35
 CONTINUATION_MARGIN = 0.5
 # What a number right before the counted thing adds ("vijf keer" for "hoe vaak", "212 aankopers").
 COUNTED_BONUS = 0.2
+# Kinds of answer that are one thing: one unit (and what completes it) is quoted.
+ONE_THING = frozenset({"date", "number", "who", "where", "yes-no", "code", "contact"})
+# The features of the unit's shape against the kind of answer wanted (_fit).
+SHAPES = (
+    *("date", "number", "counted", "list", "who", "names", "where", "definition", "code", "contact"),
+    *("question", "long"),
+)
+# A unit's score weighs its features: meaning, key terms, its passage, its shape. Set by hand first (1 each,
+# 0.6 for lexical), then fitted on the development guide's tune questions by bench/fit_units.py (which
+# prints these lines, penalty 0.02).
+WEIGHTS = {
+    "dense": 0.342,
+    "lexical": 0.398,
+    "prior": 0.941,
+    "ordinal": 0.924,
+    "date": 0.430,
+    "number": 1.337,
+    "counted": 1.385,
+    "list": 0.717,
+    "who": 1.000,
+    "names": 1.268,
+    "where": 1.046,
+    "definition": 0.957,
+    "code": 0.794,
+    "contact": 1.297,
+    "question": 0.878,
+    "long": 0.442,
+}
 
 
 @dataclass
@@ -65,6 +98,7 @@ class Picked:
     score: float
     kind: str = "sentence"
     after: str = ""  # the unit that follows it in the passage
+    features: dict[str, float] = field(default_factory=dict)  # what its score weighs (WEIGHTS)
 
 
 def idf(index: LoadedIndex, term: str) -> float:
@@ -102,29 +136,41 @@ def _counts(text: str, counted: Set[str]) -> bool:
     return False
 
 
-def _fit(unit: Sentence, kinds: Set[str], asked: str = "", counted: Set[str] = frozenset()) -> float:
-    """How well the unit's shape fits the kind of answer wanted."""
-    text = _unasked(unit.text, asked) if kinds & {"date", "number"} else unit.text
-    score = 0.0
+def _fit(unit: Sentence, query: Query) -> dict[str, float]:
+    """How well the unit's shape fits the kind of answer wanted, one feature per kind (see WEIGHTS)."""
+    kinds = query.kinds
+    text = _unasked(unit.text, query.asked) if kinds & {"date", "number", "code", "contact"} else unit.text
+    out = dict.fromkeys(SHAPES, 0.0)
     if "date" in kinds:
-        score += 0.3 if DATE.search(text) else 0.12 if _YEAR.search(text) else -0.15
+        out["date"] = 0.3 if DATE.search(text) else 0.12 if _YEAR.search(text) else -0.15
     if "number" in kinds:
-        score += 0.2 if NUMBER.search(text) else -0.15
-        if counted and _counts(text, counted):
-            score += COUNTED_BONUS
+        out["number"] = 0.2 if NUMBER.search(text) else -0.15
+        if query.counted and _counts(text, query.counted):
+            out["counted"] = COUNTED_BONUS
     if "list" in kinds:
-        score += {"list": 0.15, "table": 0.12, "item": 0.02, "row": 0.04}.get(unit.kind, -0.03)
-    if "who" in kinds and _ORGANISATION.search(text):
-        score += 0.08
+        out["list"] = {"list": 0.15, "table": 0.12, "item": 0.02, "row": 0.04}.get(unit.kind, -0.03)
+    if "who" in kinds:
+        out["who"] = 0.08 if _ORGANISATION.search(text) else 0.0
+        out["names"] = 0.1 if _new_names(unit.text, query.asked) else 0.0
     if "where" in kinds and _WHERE.search(text):
-        score += 0.1
+        out["where"] = 0.1
     if "definition" in kinds and _DEFINES.search(text):
-        score += 0.06
+        out["definition"] = 0.06
+    if "code" in kinds:
+        out["code"] = 0.2 if _CODE.search(text) else -0.1
+    if "contact" in kinds:
+        out["contact"] = 0.2 if _CONTACT.search(text) else -0.1
     if text.rstrip().endswith("?"):
-        score -= 0.3
+        out["question"] = -0.3
     if unit.kind == "sentence" and len(text.split()) > 60:
-        score -= 0.1
-    return score
+        out["long"] = -0.1
+    return out
+
+
+def _new_names(text: str, asked: str) -> bool:
+    """Does ``text`` name someone the question does not: a capitalised name or acronym past its first word?"""
+    named = {fold(w) for w in _NAME.findall(asked)}
+    return any(fold(w) not in named for w in _NAME.findall(text.split(" ", 1)[-1]))
 
 
 def _ordinal(asked: Set[str], unit_terms: Set[str]) -> float:
@@ -163,6 +209,24 @@ def pick_units(
     rows: Sequence[int],
 ) -> list[Picked]:
     """The units that best answer ``query`` from the top passages, best first."""
+    distinct = _distinct(score_units(query, hits, index, query_vector, rows))
+    if not distinct:
+        return []
+    best = distinct[0].score
+    single = bool(query.kinds & ONE_THING) or distinct[0].kind in {"list", "table"}
+    limit, margin = (2, 0.06) if single else (3, 0.1)
+    chosen = [p for p in distinct[:limit] if p.score >= best - margin]
+    return _complete(chosen, distinct, query.kinds)
+
+
+def score_units(
+    query: Query,
+    hits: Sequence[Hit],
+    index: LoadedIndex,
+    query_vector: np.ndarray | None,
+    rows: Sequence[int],
+) -> list[Picked]:
+    """Every quotable unit of the passages at ``rows``, scored by WEIGHTS, best first."""
     scored: list[Picked] = []
     for h, row in enumerate(rows[: len(hits)]):
         passage = index.passage_terms(row)
@@ -186,19 +250,18 @@ def pick_units(
                 if unit.vector is not None and query_vector is not None
                 else 0.0
             )
-            shape = _fit(unit, query.kinds, query.asked, query.counted) + _ordinal(query.ordinals, unit.terms)
-            score = dense + 0.6 * lexical + shape + prior
+            features = {
+                "dense": dense,
+                "lexical": lexical,
+                "prior": prior,
+                "ordinal": _ordinal(query.ordinals, unit.terms),
+                **_fit(unit, query),
+            }
+            score = sum(WEIGHTS[name] * value for name, value in features.items())
             after = next((u.text for u in listed[position + 1 :] if u.kind in QUOTABLE), "")
-            scored.append(Picked(unit.text, h, position, score, unit.kind, after))
+            scored.append(Picked(unit.text, h, position, score, unit.kind, after, features))
     scored.sort(key=lambda p: -p.score)
-    distinct = _distinct(scored)
-    if not distinct:
-        return []
-    best = distinct[0].score
-    single = bool(query.kinds & {"date", "number", "who", "where", "yes-no"}) or distinct[0].kind in {"list", "table"}
-    limit, margin = (2, 0.06) if single else (3, 0.1)
-    chosen = [p for p in distinct[:limit] if p.score >= best - margin]
-    return _complete(chosen, distinct, query.kinds)
+    return scored
 
 
 def _complete(chosen: list[Picked], scored: Sequence[Picked], kinds: Set[str]) -> list[Picked]:

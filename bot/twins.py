@@ -8,6 +8,7 @@ a buyer should then be shown, and quoted, the page in their own language.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -34,9 +35,21 @@ def twin_key(chunk: Chunk, language: str, alternates: Mapping[str, Mapping[str, 
         return None
     links = alternates.get(chunk.source) or alternates.get(chunk.url) or {}
     for hreflang, url in links.items():
-        if hreflang == language or hreflang.startswith(language + "-"):
+        if (hreflang == language or hreflang.startswith(language + "-")) and _links_back(url, chunk, alternates):
             return url
     return None
+
+
+def _links_back(twin: str, chunk: Chunk, alternates: Mapping[str, Mapping[str, str]]) -> bool:
+    """Translations name each other: a page whose "twin" names another page in this language (a
+    language switch that falls back to the home page) is no twin. A twin that names none is believed."""
+    back = [url for lang, url in (alternates.get(twin) or {}).items() if lang.split("-")[0] == chunk.language]
+    return not back or any(_page(url) in {_page(chunk.source), _page(chunk.url)} for url in back)
+
+
+def _page(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 
 def _translation(original: int, candidates: Sequence[int], dense: Sequence[DenseView]) -> int:

@@ -143,7 +143,7 @@ class PageMeta:
                 href = attribute(anchor, "href")
                 # A link to a language's home page is no twin, and the active entry is this page.
                 path = urlsplit(_absolute(base, href)).path.strip("/")
-                if not lang or re.fullmatch(r"[a-z]{2}", path) or not path or _is_active(anchor):
+                if not lang or _HOME.fullmatch(path) or _is_active(anchor):
                     continue
                 add(lang, href)
         return found
@@ -188,6 +188,10 @@ def _absolute(base: str, href: str) -> str:
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return ""
     return urlunsplit(parts._replace(fragment=""))
+
+
+# a language's home page: "", "fr", "fr/", "fr/index.html", "nl/home", "fr/accueil", "index.php"
+_HOME = re.compile(r"(?:[a-z]{2}(?:[-_][a-z]{2})?/?)?(?:(?:index|default|home|accueil|startpagina)(?:\.\w+)?)?", re.I)
 
 
 def _same_page(a: str, b: str) -> bool:

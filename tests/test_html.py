@@ -382,6 +382,15 @@ def test_alternates_are_absolute_and_exclude_the_page_itself() -> None:
     }
 
 
+@pytest.mark.parametrize("home", ["/fr/index.html", "/fr/", "/fr/accueil", "/index.php", "/"])
+def test_a_language_switch_to_a_home_page_is_no_twin(home: str) -> None:
+    """Defect: a Dutch-only page whose switch fell back to /fr/index.html got the French home page as
+    its twin, and French questions about it were answered from the home page."""
+    html = f"""<html lang="nl"><body><p>Alleen in het Nederlands.</p>
+    <div class="lang-switcher"><a href="{home}" lang="fr">FR</a></div></body></html>"""
+    assert extract(html, url="https://www.example.be/nl/labels/hout").alternates == {}
+
+
 def test_modified_from_time_in_content() -> None:
     html = """<html><body><main><p>Gepubliceerd op <time datetime="2020-01-01">1/1/2020</time>.</p>
     <p class="changed">Laatst gewijzigd: <time datetime="2023-09-30">30/9/2023</time></p></main>

@@ -25,6 +25,13 @@ from bot.query import answer_kinds, read_query
         ("Binnen welke termijn legt de inschrijver de bewijsstukken voor?", "number"),
         ("Peut-on exiger un label qui prouve la durabilité ?", "yes-no"),
         ("Par qui la circulaire a-t-elle été signée ?", "who"),
+        ("Which standard must printers meet for recycled paper?", "code"),
+        ("Quel est le numéro du règlement européen sur le bois ?", "code"),
+        ("Welk artikel van de wet regelt de marktconsultatie?", "code"),
+        ("Wat is het telefoonnummer van de helpdesk?", "contact"),
+        ("Quelle est l'adresse e-mail du helpdesk ?", "contact"),
+        ("In welk Belgisch Staatsblad verscheen het besluit?", "date"),  # an issue is named by its date
+        ("Dans quel Moniteur belge la loi a-t-elle paru ?", "date"),
     ],
 )
 def test_the_kind_of_answer_wanted(question, kind):
@@ -37,6 +44,7 @@ def test_one_thing_asked_is_no_list():
     assert "list" not in answer_kinds("Welke oudere omzendbrief werd vervangen?")  # a singular verb
     assert "list" not in answer_kinds("Which regulation is the legal basis of the label?")
     assert "list" in answer_kinds("Welke labels zijn er voor papier?")
+    assert "list" not in answer_kinds("Which standard must printers meet?")  # an identifier is one thing
 
 
 def test_a_relative_qui_or_who_is_no_who_question_and_an_inverted_wh_question_is_no_yes_no():
@@ -60,3 +68,21 @@ def test_a_follow_up_carries_the_context_and_its_own_key_words():
     assert query.search.startswith("Welke labels gelden voor kantoorpapier?")
     assert query.words == ("schoonmaakproducten",)
     assert any("kantoorpapier" in variants for variants in query.context_variants)
+
+
+def test_a_unit_fits_an_identifier_a_contact_or_a_name_asked_for():
+    from bot.retrieve import Sentence
+    from bot.select import _fit
+
+    def fit(text: str, question: str) -> dict[str, float]:
+        return _fit(Sentence(text, None, frozenset()), read_query(question, "en"))
+
+    standard = "Which standard must printers meet for recycled paper?"
+    assert fit("Printers must meet EN 12281 for recycled paper.", standard)["code"] > 0
+    assert fit("Printers should handle recycled paper well.", standard)["code"] < 0
+    phone = "What is the phone number of the helpdesk?"
+    assert fit("Call the helpdesk on 02 501 62 30 on weekdays.", phone)["contact"] > 0
+    assert fit("The helpdesk answers on weekdays.", phone)["contact"] < 0
+    who = "Who carried out the 2016 study on certified timber?"
+    assert fit("The study was carried out by Probos and IDEA Consult.", who)["names"] > 0
+    assert fit("The 2016 study on certified timber covered the whole market.", who)["names"] == 0

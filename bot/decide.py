@@ -27,7 +27,7 @@ from wordfreq import zipf_frequency
 
 from bot.query import Query
 from bot.retrieve import LoadedIndex
-from bot.select import Picked, coverage, idf
+from bot.select import KIND_FEATURES, Picked, coverage, idf
 from gidsbot.embeddings import NamedEmbeddings
 from gidsbot.text import LANGUAGES, term_variants, terms
 from gidsbot.types import Hit
@@ -86,6 +86,7 @@ class Signals:
     # weakest word then weigh differently (``across`` times each)
     across_passage: float
     across_weakest: float
+    unmet: float  # 1 when the question asks for a date, figure, amount, identifier or contact no quoted unit holds
 
     def as_dict(self) -> dict[str, float]:
         return {name: round(float(getattr(self, name)), 4) for name in COEFFICIENTS}
@@ -94,18 +95,19 @@ class Signals:
 # The logistic model over the signals, fitted on the development guide's tune questions by
 # bench/fit_decision.py (which prints these lines); an answer needs a probability of ANSWER_BAR.
 COEFFICIENTS = {
-    "concepts": 16.528,
-    "deficit": -3.956,
-    "second": -18.360,
-    "across": -0.672,
-    "unit": 4.417,
-    "passage": 6.000,
-    "weakest": 2.168,
-    "unheld": 0.553,
-    "across_passage": 6.294,
-    "across_weakest": 2.655,
+    "concepts": 17.167,
+    "deficit": -3.509,
+    "second": -14.772,
+    "across": -0.156,
+    "unit": 5.141,
+    "passage": 7.673,
+    "weakest": 3.860,
+    "unheld": 0.440,
+    "across_passage": 5.919,
+    "across_weakest": 1.963,
+    "unmet": -3.148,
 }
-INTERCEPT = -7.705
+INTERCEPT = -9.360
 ANSWER_BAR = 0.5
 # Across languages a key word's deficit counts this much (translations are matched less surely).
 ACROSS_FACTOR = 0.3
@@ -221,6 +223,16 @@ def _phrases(word: str, words: Sequence[str]) -> list[str]:
     before = words[i - 1] if i else ""
     after = words[i + 1] if i + 1 < len(words) else ""
     return [f"{a} {b}" for a, b in ((before, word), (word, after)) if a and b]
+
+
+def _unmet(query: Query, picked: Sequence[Picked]) -> bool:
+    """Does the question ask for a kind of answer (a date, a figure, an amount, an identifier, a contact)
+    that none of the units to be quoted holds? "Hoeveel kost een licentie?" is not answered by a
+    sentence about licences without an amount."""
+    return any(
+        kind in query.kinds and not any(p.features.get(feature, 0.0) > 0 for p in picked)
+        for kind, feature in KIND_FEATURES.items()
+    )
 
 
 class Judge:
@@ -367,6 +379,7 @@ class Judge:
             unheld=float(sum(v < WORD_BAR for v in important)),
             across_passage=float(across) * passage,
             across_weakest=float(across) * weakest,
+            unmet=float(_unmet(query, picked)),
         )
         missing = tuple(w for w, v in held.items() if (WORD_BAR - v) * weight[w] * factor >= DEFICIT_BAR)
         covered = tuple(w for w, v in held.items() if v >= 1.0 and weight[w] >= COVERED)

@@ -40,6 +40,10 @@ _KIND_PATTERNS = {
     "code": r"(?:welke?|quel(?:le)?s?|which|what|in|under|onder|dans|sous)\s+(?:[\w'-]+\s+){0,2}?(?:norms?|normen"
     r"|normes?|standaard(?:en)?|standards?|richtlijn(?:en)?|directives?|verordening(?:en)?|règlements?|regulations?"
     r"|artikel(?:en)?|articles?|besluit|décision|decision|code|nummer|numéro|number)",
+    # a price or a cost: an amount of money
+    "money": r"hoeveel kost(?:en|te|ten)?|wat kost(?:en|te|ten)?|welke prijs|wat is de prijs|quel prix"
+    r"|combien co[uû]t\w*|quel est le (?:prix|co[uû]t)|how much (?:does|do|did|will) .* cost"
+    r"|what (?:does|do|did) .* cost|what price|what is the (?:price|cost)",
     "contact": r"telefoonnummer|telefoon|e-?mailadres|mailadres|e-?mail|numéro de téléphone|téléphone|courriel"
     r"|adresse (?:e-?mail|électronique)|phone number|phone|e-?mail address|telephone",
 }

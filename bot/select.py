@@ -21,7 +21,7 @@ from gidsbot.text import fold, term_variants
 from gidsbot.types import Hit
 from gidsbot.units import QUOTABLE
 
-__all__ = ["DATE", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
+__all__ = ["DATE", "KIND_FEATURES", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
 
 DATE = re.compile(
     r"\b(?:\d{1,2}(?:er)?\s+(?:jan|feb|maa|mar|apr|mei|mai|may|jun|jui|jul|aug|aoû|sep|okt|oct|nov|dec|déc)\w*\.?"
@@ -47,6 +47,11 @@ _ORGANISATION = re.compile(
 # an identifier a "which standard / regulation / article" question asks for: EN 12281, ISO 14001,
 # 2012/27/EU, 995/2010, article 52, CPV 30213100-6
 _CODE = re.compile(r"\b(?:[A-Z]{2,}[ -]?\d[\d.:-]*|\d{2,4}/\d{1,4}(?:/\w+)?|(?:art(?:ikel|icle)?\.?|§)\s*\d+\w*)", re.I)
+_MONEY = re.compile(r"€|\b(?:euros?|EUR|eurocent)\b", re.I)
+# the kinds of answer a unit can be seen to hold or lack, and the feature that tells
+KIND_FEATURES = {"date": "date", "number": "number", "code": "code", "contact": "contact", "money": "money"}
+# a line naming a linked file: "Modelbestek levering van laptops (PDF, 3 blz.)"
+_DOCUMENT_LINK = re.compile(r"\([^()]*\b(?:PDF|DOCX?|XLSX?|ODT|Word|Excel)\b[^()]*\)\s*\.?\s*$", re.I)
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ./-]{7,}\d|https?://|www\.")
 _NAME = re.compile(r"\b(?:[A-Z][\w+&-]*[A-Z+]|[A-Z][a-zà-ÿ]{2,})[\w+&-]*")
 _WHERE = re.compile(r"https?://|www\.|\.be\b|\b(?:website|site|webpagina|page web|platform|plateforme)\b", re.I)
@@ -65,7 +70,7 @@ ONE_THING = frozenset({"date", "number", "who", "where", "yes-no", "code", "cont
 # The features of the unit's shape against the kind of answer wanted (_fit).
 SHAPES = (
     *("date", "number", "counted", "list", "who", "names", "where", "definition", "code", "contact"),
-    *("question", "long"),
+    *("money", "question", "long", "link"),
 )
 # A unit's score weighs its features: meaning, key terms, its passage, its shape. Set by hand first (1 each,
 # 0.6 for lexical), then fitted on the development guide's tune questions by bench/fit_units.py (which
@@ -87,6 +92,8 @@ WEIGHTS = {
     "contact": 1.297,
     "question": 0.878,
     "long": 0.442,
+    "link": 1.0,
+    "money": 1.0,
 }
 
 
@@ -152,6 +159,8 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
     if "who" in kinds:
         out["who"] = 0.08 if _ORGANISATION.search(text) else 0.0
         out["names"] = 0.1 if _new_names(unit.text, query.asked) else 0.0
+    if "money" in kinds:
+        out["money"] = 0.2 if _MONEY.search(text) else -0.15
     if "where" in kinds and _WHERE.search(text):
         out["where"] = 0.1
     if "definition" in kinds and _DEFINES.search(text):
@@ -162,6 +171,10 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
         out["contact"] = 0.2 if _CONTACT.search(text) else -0.1
     if text.rstrip().endswith("?"):
         out["question"] = -0.3
+    if "where" not in kinds and _DOCUMENT_LINK.search(unit.text) and len(unit.text.split()) <= 25:
+        out[
+            "link"
+        ] = -0.3  # the name of a linked document ("Modelbestek (PDF, 3 blz.)") says what is in it, not what it says
     if unit.kind == "sentence" and len(text.split()) > 60:
         out["long"] = -0.1
     return out

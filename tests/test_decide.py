@@ -55,3 +55,17 @@ def test_a_refusal_names_what_the_documents_cover_and_what_they_do_not():
     assert "«Vlaamse»" in answer.answer and "«btw»" in answer.answer and not answer.found
     french = closest_pages("Quel taux pour la réunion ?", "fr", [], covered=["reunion"])
     assert "«réunion»" in french.answer and "ne peux donc pas" in french.answer
+
+
+def test_a_question_whose_kind_of_answer_no_quoted_unit_holds_is_unmet():
+    """Guards against answering "Hoeveel kost een licentie?" with a sentence about licences that names
+    no amount: the kind of answer asked for must be in what is quoted."""
+    from bot.decide import _unmet
+    from bot.select import Picked
+
+    cost = read_query("Hoeveel kost een licentie voor het EU Ecolabel?", "nl")
+    no_amount = Picked("Een licentie geldt per productgroep.", 0, 0, 1.0, features={"number": -0.15, "money": -0.15})
+    amount = Picked("Een licentie kost 350 euro per jaar.", 0, 1, 1.0, features={"number": 0.2, "money": 0.2})
+    assert _unmet(cost, [no_amount]) and not _unmet(cost, [no_amount, amount])
+    assert not _unmet(read_query("Wat is een licentie?", "nl"), [no_amount])  # no kind of figure asked for
+    assert probability(_signals(unmet=1.0)) < probability(_signals())

@@ -86,3 +86,12 @@ def test_a_unit_fits_an_identifier_a_contact_or_a_name_asked_for():
     who = "Who carried out the 2016 study on certified timber?"
     assert fit("The study was carried out by Probos and IDEA Consult.", who)["names"] > 0
     assert fit("The 2016 study on certified timber covered the whole market.", who)["names"] == 0
+
+
+def test_the_name_of_a_linked_file_is_no_answer_unless_asked_where():
+    from bot.retrieve import Sentence
+    from bot.select import _fit
+
+    link = Sentence("Modelbestek levering van laptops (PDF, 3 blz.)", None, frozenset())
+    assert _fit(link, read_query("Hoeveel punten krijgt de prijs in het modelbestek?", "nl"))["link"] < 0
+    assert _fit(link, read_query("Waar vind ik het modelbestek voor laptops?", "nl"))["link"] == 0

@@ -65,6 +65,11 @@ CONTEXT_SHARE = 0.35
 CONTINUATION_MARGIN = 0.5
 # What a number right before the counted thing adds ("vijf keer" for "hoe vaak", "212 aankopers").
 COUNTED_BONUS = 0.2
+# How far below the best unit another may score and still be quoted: up to two units for one thing asked
+# (a date, a figure), three otherwise. On the weights below a unit's score spans about 0.3 to 1.5; a wider
+# margin quotes the fact more often and the answer grows (bench/README.md).
+ONE_THING_MARGIN = 0.15
+SEVERAL_MARGIN = 0.2
 # Kinds of answer that are one thing: one unit (and what completes it) is quoted.
 ONE_THING = frozenset({"date", "number", "who", "where", "yes-no", "code", "contact"})
 # The features of the unit's shape against the kind of answer wanted (_fit).
@@ -227,7 +232,7 @@ def pick_units(
         return []
     best = distinct[0].score
     single = bool(query.kinds & ONE_THING) or distinct[0].kind in {"list", "table"}
-    limit, margin = (2, 0.06) if single else (3, 0.1)
+    limit, margin = (2, ONE_THING_MARGIN) if single else (3, SEVERAL_MARGIN)
     chosen = [p for p in distinct[:limit] if p.score >= best - margin]
     return _complete(chosen, distinct, query.kinds)
 

@@ -24,6 +24,7 @@ from gidsbot.embeddings import NamedEmbeddings, sentence_model
 from gidsbot.errors import IndexError_, IngestError
 from gidsbot.index import (
     COLUMNS,
+    FORMAT,
     IndexFiles,
     Manifest,
     chunk_from_row,
@@ -126,6 +127,28 @@ def load_previous(root: Path, spec: str) -> Previous | None:
             documents[criterion.source].criteria.append(criterion)
     vectors = [read_vectors(files.dense(n)) for n in range(len(manifest.models))]
     return Previous(files, manifest, documents, rows, vectors, sentence_rows)
+
+
+def same_as_previous(documents: Sequence[DocRecord], previous: Previous | None) -> bool:
+    """Would a new version hold exactly what the current one holds: the same documents with the same
+    passages, titles, dates, twins and criteria, in this gidsbot's index format? Then a run writes
+    nothing (an unchanged nightly run costs no disk). Crawl state alone (a new ETag or fetch time for
+    the same content) is no change."""
+    if previous is None or previous.manifest.format != FORMAT:
+        return False
+    if set(previous.documents) != {d.source for d in documents}:
+        return False
+    for document in documents:
+        old = previous.documents[document.source]
+        if (
+            document.chunks != old.chunks
+            or (document.title, document.language, document.modified, document.url)
+            != (old.title, old.language, old.modified, old.url)
+            or document.alternates != old.alternates
+            or [c.to_json() for c in document.criteria] != [c.to_json() for c in old.criteria]
+        ):
+            return False
+    return True
 
 
 def chunk_terms(chunk: Chunk, expansions: dict[str, str]) -> list[str]:

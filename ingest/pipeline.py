@@ -39,7 +39,7 @@ from gidsbot.settings import Settings
 from ingest.chunk import chunk_document
 from ingest.criteria import extract_criteria
 from ingest.extract import ExtractError, media_type, read_bytes
-from ingest.index import DocRecord, Previous, load_previous, stage_version, write_report
+from ingest.index import DocRecord, Previous, load_previous, same_as_previous, stage_version, write_report
 from ingest.types import Document, IngestReport
 
 __all__ = ["Gate", "bundled_corpus", "iter_files", "run_ingest"]
@@ -278,6 +278,9 @@ def run_ingest(
             log.info("removed from the sites: %s", ", ".join(sorted(gone & set(previous.documents))))
         if not run.records:
             raise IngestError(_nothing_read(report))
+        if previous is not None and same_as_previous(list(run.records.values()), previous):
+            _keep_current(report, previous, started)
+            return report
         models = load_models(spec)
         chunks_to_embed = sum(len(r.chunks) for r in run.records.values())
         with tqdm(desc="embedding", unit="chunk", total=chunks_to_embed, disable=not show_progress, leave=False) as bar:
@@ -304,6 +307,17 @@ def _judge_and_publish(
     finally:  # published, it was renamed away; refused or failed, nothing of it stays
         shutil.rmtree(staging.dir, ignore_errors=True)
     write_last_run(staging.root, report.to_json())
+
+
+def _keep_current(report: IngestReport, previous: Previous, started: float) -> None:
+    """Nothing changed: the current version keeps serving and no version is written."""
+    report.new_version = False
+    report.index_version = previous.manifest.version
+    report.documents = len(previous.documents)
+    report.chunks = len(previous.rows)
+    report.seconds = round(time.monotonic() - started, 2)
+    log.info("nothing changed: index version %s keeps serving, no new version written", report.index_version)
+    write_last_run(previous.files.root, report.to_json())
 
 
 def _existing_spec(root: Path) -> str:

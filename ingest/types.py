@@ -52,6 +52,7 @@ class IngestReport:
     requests: int = 0
     retries: int = 0  # requests sent again (timeout, 5xx, 429, lost connection): counted, not only logged
     published: bool = True  # false when the evaluation gate refused the version (index_version was not made current)
+    new_version: bool = True  # false when nothing changed: no version was written, index_version is the current one
     gate: dict[str, Any] | None = None  # the gate's verdict: figures before/after, passed, changed questions
 
     def fail(self, url: str, error: str) -> None:

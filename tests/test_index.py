@@ -170,9 +170,31 @@ def test_a_killed_runs_staging_folder_is_cleared_at_the_start(tmp_path, corpus_c
 
     monkeypatch.setattr("ingest.pipeline.publish", interrupted)  # this run never reaches the end ...
     with pytest.raises(KeyboardInterrupt):
-        run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+        run_ingest(_settings(tmp_path), paths=[corpus_copy], rebuild=True, show_progress=False)
     assert not stale.exists()  # ... yet the old leftovers went at its start
     assert not list((tmp_path / "index" / "versions").glob(".*"))  # and its own staging with it
+
+
+def test_an_unchanged_run_writes_no_version_and_a_change_does(tmp_path, corpus_copy, capsys):
+    """Guards against every nightly run publishing a full copy of an unchanged index: disk grew by a
+    whole version a night, and each copy pushed a useful rollback version out."""
+    import json
+
+    from ui.cli import main
+
+    first = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    versions = list_versions(tmp_path / "index")
+    again = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert not again.new_version and again.published and again.index_version == first.index_version
+    assert (again.documents, again.chunks, again.embedded_chunks) == (first.documents, first.chunks, 0)
+    assert list_versions(tmp_path / "index") == versions and current_version(tmp_path / "index") == versions[-1]
+    assert main(["ingest", "--path", str(corpus_copy), "--index", str(tmp_path / "index"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["new_version"] is False and report["index_version"] == first.index_version
+    (corpus_copy / "nieuw.txt").write_text("Een nieuw document over groene stroom.", encoding="utf-8")
+    changed = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert changed.new_version and changed.added == 1 and changed.index_version != first.index_version
+    assert current_version(tmp_path / "index") == changed.index_version
 
 
 def test_manifest_records_every_data_files_checksum_and_verify_reads_them(tmp_path, capsys):

@@ -186,6 +186,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _emit(args, data, gate_lines(report.gate or {}, report.index_version))
         sys.stderr.write(f"gidsbot: {refusal(report.gate or {}, report.index_version)}\n")
         return 1
+    if not report.new_version:
+        _emit(
+            args,
+            data,
+            f"Nothing changed: index version {report.index_version} keeps serving and no new version was "
+            f"written ({report.documents} documents, {report.chunks} chunks, {report.seconds:.1f} s).",
+        )
+        return 0
     lines = [
         f"Published index version {report.index_version} in {report.seconds:.1f} s: "
         f"{report.documents} documents, {report.chunks} chunks.",

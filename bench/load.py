@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import Bot  # noqa: E402
 from bot.evaluate import percentile, read_questions  # noqa: E402
+from gidsbot.settings import load_settings  # noqa: E402
 
 
 def main() -> None:
@@ -29,7 +30,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, nargs="+", default=[30, 75])
     parser.add_argument("--questions", type=int, default=3, help="questions each user asks in a row")
     args = parser.parse_args()
-    bot = Bot.load(args.index)
+    # every question is asked in the warm-up: without the cache off, each timed answer would be a cached copy
+    bot = Bot.load(settings=load_settings(index=Path(args.index), answer_cache=0))
     questions = [q["question"] for q in read_questions(ROOT / "tests" / "questions.jsonl") if not q.get("history")]
     for q in questions:  # warm every lazy structure first
         bot.ask(q)

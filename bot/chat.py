@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.cache import AnswerCache, answer_key
 from bot.compose import closest_pages, extractive_answer
 from bot.criteria import Fiche, answer_for, lookup
 from bot.decide import PROBE_QUESTIONS, Decision, Judge
@@ -168,12 +169,16 @@ class Bot:
     def answer_with_hits(
         self, question: str, history: Sequence[Mapping[str, str]] = (), lang: str | None = None
     ) -> tuple[Answer, list[Hit]]:
+        key = answer_key(question, history, lang)
+        if (kept := self.cache.get(key)) is not None:
+            return kept
         turn = self._turn(question, history, lang)
         if not self.index.chunks:
             return self._empty(turn), []
         found = self.find(turn.query)
         *_, answer = self._respond(turn, found, stream=False)
         assert isinstance(answer, Answer)
+        self._remember(key, turn, answer, found.hits)
         return answer, found.hits
 
     def stream(
@@ -186,10 +191,31 @@ class Bot:
         model cited nothing, the extractive answer with a notice when the model failed). A malformed
         question raises QuestionError here, before the first piece.
         """
+        key = answer_key(question, history, lang)
+        if (kept := self.cache.get(key)) is not None:
+            return self._replay(kept[0])
         turn = self._turn(question, history, lang)
         if not self.index.chunks:
             return self._replay(self._empty(turn))
-        return self._respond(turn, self.find(turn.query), stream=True)
+        found = self.find(turn.query)
+        return self._keeping(key, turn, found.hits, self._respond(turn, found, stream=True))
+
+    @cached_property
+    def cache(self) -> AnswerCache[tuple[Answer, list[Hit]]]:
+        """Answers already given by this bot (bot/cache.py), ``settings.answer_cache`` of them."""
+        return AnswerCache(self.settings.answer_cache)
+
+    def _remember(self, key: str | None, turn: _Turn, answer: Answer, hits: list[Hit]) -> None:
+        if not turn.model_failed and not answer.notice:
+            self.cache.put(key, (answer, hits))
+
+    def _keeping(
+        self, key: str | None, turn: _Turn, hits: list[Hit], pieces: Iterator[str | Answer]
+    ) -> Iterator[str | Answer]:
+        for piece in pieces:
+            if isinstance(piece, Answer):
+                self._remember(key, turn, piece, hits)
+            yield piece
 
     def _turn(self, question: str, history: Sequence[Mapping[str, str]], lang: str | None) -> _Turn:
         text = clean_question(question)

@@ -261,7 +261,15 @@ class Retriever:
         return next((m for m in self.models if m.name == name), self.models[0])
 
     def query_vectors(self, text: str) -> list[np.ndarray]:
-        return [model.query_array(text) for model in self.models]
+        """One vector per model for ``text``; kept, so a starter or a repeated follow-up is embedded once."""
+        return list(self._query_vectors(text))
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one retriever per loaded index, kept for its lifetime
+    def _query_vectors(self, text: str) -> tuple[np.ndarray, ...]:
+        vectors = tuple(model.query_array(text) for model in self.models)
+        for vector in vectors:
+            vector.setflags(write=False)  # shared by every later asker
+        return vectors
 
     def search(
         self, query: str, language: str = "", limit: int = 10, lexical: str | None = None

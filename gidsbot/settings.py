@@ -44,6 +44,11 @@ class Settings:
         0.0, "Added to the probability an answer needs (0.5); raise it (up to 0.4) to refuse more often."
     )
     keep_versions: int = _setting(5, "How many published index versions to keep for rollback.")
+    answer_cache: int = _setting(
+        512,
+        "How many answers a running app keeps per index version, by question, language and conversation: "
+        "a workshop asking the same starter costs one answer. 0 turns it off.",
+    )
     gate: str = _setting(
         "",
         "Gold questions (JSON lines, as for `gidsbot eval`) a new index version must answer as well as the "

@@ -113,3 +113,27 @@ def test_a_huge_history_turn_costs_no_more_than_a_question(hashing_bot: Bot):
     assert len(read) == HISTORY_TURNS and all(len(turn) <= MAX_QUESTION_CHARS for turn in read)
     answer = hashing_bot.ask("En hoeveel organisaties?", history=history)
     assert answer.question == "En hoeveel organisaties?"
+
+
+def test_the_same_question_is_answered_once_and_each_asker_gets_a_copy(hashing_bot: Bot):
+    """A workshop: 75 buyers asking the starter cost one answer. The cached answer is the same for the
+    same question, language and conversation, and what one caller changes the next does not see."""
+    from bot.cache import AnswerCache
+
+    question = "Hoeveel organisaties engageerden zich in totaal via Vlaanderen Circulair?"  # asked nowhere else
+    before = hashing_bot.cache.hits
+    first = hashing_bot.ask(question)
+    first.answer = "changed by the first caller"
+    second = hashing_bot.ask(question)
+    streamed = list(hashing_bot.stream(question))[-1]
+    assert hashing_bot.cache.hits == before + 2
+    assert second.answer != first.answer and second.answer == streamed.answer and second.found
+    asked_again = hashing_bot.ask(question, history=[{"role": "user", "content": "Wat is Vlaanderen Circulair?"}])
+    assert hashing_bot.cache.hits == before + 2 and asked_again.question == question  # another conversation
+    off = AnswerCache[str](0)
+    off.put("key", "value")
+    assert off.get("key") is None and len(off) == 0
+    small = AnswerCache[str](2)
+    for key in ("a", "b", "a", "c"):  # "a" was used again, so "b" is the oldest
+        small.put(key, key.upper()) if small.get(key) is None else None
+    assert small.get("b") is None and small.get("a") == "A" and small.get("c") == "C"

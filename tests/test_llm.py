@@ -344,3 +344,16 @@ def test_an_api_key_echoed_in_an_error_is_never_logged(caplog):
         model.complete([])
     text = str(failure.value) + caplog.text
     assert "my-own-key-4321" not in text and "sk-abcdefgh12345" not in text and "[redacted]" in str(failure.value)
+
+
+def test_a_fallback_answer_is_not_kept_for_the_next_asker(base, fake):
+    """Guards against the answer cache keeping a model's failure: once the server answers again, the
+    same question gets the model's answer, not the cached fallback."""
+    fake.script = [Reply(status=500), Reply(status=500)]
+    bot = with_model(base, fake.base_url, llm_retry_after=0)
+    assert bot.ask(BMS_FIRST).notice == phrase("llm_fallback", "nl")
+    fake.script = []
+    fake.route = cite("23 mei 2018", "De eerste Buyer Meets Supplier vond plaats op 23 mei 2018 [{n}].")
+    again = bot.ask(BMS_FIRST)
+    assert again.notice == "" and "23 mei 2018" in again.answer and bot.cache.hits == 0
+    assert bot.ask(BMS_FIRST).answer == again.answer and bot.cache.hits == 1  # a good answer is kept

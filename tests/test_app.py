@@ -103,6 +103,13 @@ def test_a_question_the_bot_cannot_take_gets_one_sentence_not_a_traceback(monkey
     assert not feedback_db.exists() or not _rows(feedback_db, "SELECT * FROM unanswered")  # not a gap in the guide
 
 
+def test_a_paste_over_the_limit_gets_a_sentence_in_the_interface_language(monkeypatch, hashing_index, feedback_db):
+    """Defect: pasting more than 2,000 characters left the input empty with no message."""
+    app = _ask(_app(monkeypatch, hashing_index, locale="fr-BE"), "Bestek voor papier. " * 150)
+    assert "2999 caractères" in app.error[0].value and "2000" in app.error[0].value
+    assert "Bestek voor papier." in _text(app)  # the start of the paste is shown, not all of it
+
+
 def test_interface_language_starts_from_the_browser_and_switches(monkeypatch, hashing_index):
     app = _app(monkeypatch, hashing_index, locale="fr-BE")
     assert app.chat_input[0].placeholder == "Une question sur les achats durables ?"
@@ -219,6 +226,8 @@ def test_status_page_shows_counts_last_report_versions_and_feedback(monkeypatch,
     frames = [d.value for d in app.dataframe]
     assert any(OFF_TOPIC in str(f.values) for f in frames)  # the question the guide could not answer
     assert {b.label for b in app.get("download_button")} == {"Download CSV"}
+    captions = [c.value for c in app.caption]
+    assert "Feedback file\\: feedback.sqlite" in captions and not any(str(feedback_db) in c for c in captions)
 
 
 def test_status_page_lists_failures_and_skips_of_the_last_ingest(monkeypatch, tmp_path, feedback_db):

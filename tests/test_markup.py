@@ -79,6 +79,14 @@ def test_highlight_keeps_page_text_escaped_inside_the_markup():
     assert markdown == "voor :orange-background[**\\<img src=x onerror=alert(1)\\>\\] \\*\\*x\\*\\***]"
 
 
+def test_a_quoted_list_keeps_its_items_on_their_own_lines():
+    """Defect: the items of a list in a source card ran together as "- a - b - c"."""
+    markdown = highlight_markdown([Segment("Aanvaarde labels:"), Segment("- EU Ecolabel\n- Nordic Swan", marked=True)])
+    marked = ":orange-background[**\\- {}**]"
+    assert markdown == "Aanvaarde labels\\:  \n" + marked.format("EU Ecolabel") + "  \n" + marked.format("Nordic Swan")
+    assert highlight_markdown([Segment("Een zin."), Segment("Nog een.")]) == "Een zin. Nog een."
+
+
 def _chunk(text: str, section: str = "Labels", page: int | None = None) -> Chunk:
     return Chunk("c1", "papier.pdf", "Fiche papier", section, page, "nl", text, 0, "https://gids.be/papier.pdf",
                  "2024-03-01T10:00:00Z")

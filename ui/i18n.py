@@ -26,6 +26,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Ask about sustainable procurement…",
     },
     "chat": {"nl": "Vragen", "fr": "Questions", "en": "Ask"},
+    "too_long": {
+        "nl": "Deze vraag is {length} tekens lang; stel ze korter, in hoogstens {limit} tekens.",
+        "fr": "Cette question compte {length} caractères ; posez-la en {limit} caractères au plus.",
+        "en": "This question is {length} characters long; please ask it in at most {limit} characters.",
+    },
     "status": {"nl": "Status", "fr": "État", "en": "Status"},
     "sources": {"nl": "Bronnen", "fr": "Sources", "en": "Sources"},
     "closest_pages": {

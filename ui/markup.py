@@ -125,14 +125,23 @@ def passage_segments(passage: str, snippet: str, answer: str = "", window: int =
     return segments
 
 
+_LIST_ITEM = re.compile(r"(?:[-•*–]|\d{1,2}[.)])\s")
+
+
 def highlight_markdown(segments: Sequence[Segment]) -> str:
-    """Escaped segments as one Markdown paragraph, the answering sentences bold on a highlight."""
-    out = []
+    """Escaped segments as one Markdown paragraph, the answering sentences bold on a highlight. A list
+    item, a line of the passage and what follows a colon start a line of their own ("- a - b - c" run
+    together reads as one sentence)."""
+    out = ""
     for segment in segments:
-        text = md_escape(segment.text)
-        # The directive and the ** are ours; the text inside them is escaped, so it cannot close them.
-        out.append(f":orange-background[**{text}**]" if segment.marked else text)
-    return " ".join(out)
+        lines = [line.strip() for line in segment.text.split("\n") if line.strip()]
+        for i, line in enumerate(lines):
+            text = md_escape(line)
+            # The directive and the ** are ours; the text inside them is escaped, so it cannot close them.
+            piece = f":orange-background[**{text}**]" if segment.marked else text
+            own_line = i > 0 or bool(_LIST_ITEM.match(line)) or out.endswith((":", ":**]"))
+            out += ("  \n" if own_line else " ") + piece if out else piece
+    return out
 
 
 def segments_text(segments: Sequence[Segment]) -> str:

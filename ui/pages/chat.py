@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from bot import Bot
+from bot.chat import MAX_QUESTION_CHARS
 from gidsbot.errors import GidsbotError
 from gidsbot.types import Answer
 from ui.answers import Exchange, cards_for
@@ -28,6 +29,8 @@ from ui.starters import follow_up_questions, question_about
 log = logging.getLogger("gidsbot.ui")
 
 EXCHANGES = "exchanges"
+# what the input takes: far above the bot's limit, so a long paste gets a sentence instead of vanishing
+PASTE_LIMIT = 10 * MAX_QUESTION_CHARS
 PENDING = "pending"
 
 
@@ -83,7 +86,7 @@ def _stream(bot: Bot, question: str, history: list[dict[str, str]], lang: str) -
             return piece
         if isinstance(piece, str):
             text += piece
-            placeholder.markdown(md_escape(text) + " ▌")
+            placeholder.markdown(md_escape(text).replace("\n", "  \n") + " ▌")
     placeholder.empty()
     return bot.ask(question, history=history)  # a stream that ended without its Answer
 
@@ -92,6 +95,10 @@ def _answer(shell: Shell, question: str, done: Sequence[Exchange]) -> Exchange:
     loaded = shell.loaded
     assert loaded is not None
     exchange_id = uuid.uuid4().hex[:12]
+    if len(question.strip()) > MAX_QUESTION_CHARS:
+        sentence = t("too_long", shell.lang, length=len(question.strip()), limit=MAX_QUESTION_CHARS)
+        shown = question.strip()[:300] + "…"  # the paste itself would fill the screen
+        return Exchange(exchange_id, shown, Answer(sentence, "", False, [], question=shown), error=True)
     try:
         answer = _stream(loaded.bot, question, _history(done), shell.lang)
     except GidsbotError as exc:
@@ -221,7 +228,7 @@ def main() -> None:
     conversation(shell, pending)
     if exchanges():
         actions(shell)
-    st.chat_input(t("placeholder", shell.lang), key="question", on_submit=_queue_from_input, max_chars=2000)
+    st.chat_input(t("placeholder", shell.lang), key="question", on_submit=_queue_from_input, max_chars=PASTE_LIMIT)
 
 
 main()

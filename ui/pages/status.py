@@ -295,7 +295,8 @@ def feedback_section(shell: Shell) -> None:
         )
     else:
         st.caption(t("none_yet", lang))
-    st.caption(md_escape(t("feedback_store", lang, path=feedback_path(shell.settings))))
+    # the file name only: a server path tells a workshop on the projector nothing and the world too much
+    st.caption(md_escape(t("feedback_store", lang, path=Path(feedback_path(shell.settings)).name)))
 
 
 def main() -> None:

@@ -146,6 +146,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ["GIDSBOT_ANSWER_CACHE"] = "0"  # every answer and its time is the work's, never a kept copy
 
     from bot import Bot
     from bot.evaluate import evaluate, format_evaluation

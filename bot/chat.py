@@ -151,9 +151,9 @@ class Bot:
             settings = settings.replace(index=Path(index_dir))
         index = load_index(settings.index, version or settings.pin_version)
         check_models(index, settings.embeddings)
-        retriever = Retriever(
-            index, load_models(index.manifest.embeddings), settings.bm25_weight, settings.sentence_weight
-        )
+        models = load_models(index.manifest.embeddings)
+        # GIDSBOT_ANSWER_CACHE=0 keeps nothing: no answers, no query vectors (what timing benchmarks need)
+        retriever = Retriever(index, models, settings.bm25_weight, settings.sentence_weight, settings.answer_cache > 0)
         bot = cls(index, retriever, settings)
         bot.judge  # noqa: B018 - set up now (the off-topic baseline), not during the first question
         return bot

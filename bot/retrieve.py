@@ -243,6 +243,7 @@ class Retriever:
         models: Sequence[NamedEmbeddings] | None = None,
         bm25_weight: float = 0.5,
         sentence_weight: float = 0.5,
+        keep_vectors: bool = True,
     ):
         self.index = index
         self.models = list(models) if models is not None else load_models(index.manifest.embeddings)
@@ -254,6 +255,7 @@ class Retriever:
                 )
         self.bm25_weight = bm25_weight
         self.sentence_weight = sentence_weight
+        self.keep_vectors = keep_vectors
 
     @property
     def sentence_model(self) -> NamedEmbeddings:
@@ -261,7 +263,10 @@ class Retriever:
         return next((m for m in self.models if m.name == name), self.models[0])
 
     def query_vectors(self, text: str) -> list[np.ndarray]:
-        """One vector per model for ``text``; kept, so a starter or a repeated follow-up is embedded once."""
+        """One vector per model for ``text``; kept (unless ``keep_vectors`` is off), so a starter or a
+        repeated follow-up is embedded once."""
+        if not self.keep_vectors:
+            return [model.query_array(text) for model in self.models]
         return list(self._query_vectors(text))
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one retriever per loaded index, kept for its lifetime

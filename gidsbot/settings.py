@@ -47,7 +47,7 @@ class Settings:
     answer_cache: int = _setting(
         512,
         "How many answers a running app keeps per index version, by question, language and conversation: "
-        "a workshop asking the same starter costs one answer. 0 turns it off.",
+        "a workshop asking the same starter costs one answer. 0 turns it off (and the kept query vectors).",
     )
     gate: str = _setting(
         "",

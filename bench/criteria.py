@@ -5,12 +5,15 @@
 For every HTML page of bench/devguide/site with a criteria table, the table's rows are read here
 independently (lxml, no gidsbot code) and compared with the criteria records of the index: each row
 must be one record of that page with the same text and a phase matching the row's phase cell, and
-no record may come from anywhere else. Printed: rows, records, matched, wrong phase, extra.
+no record may come from anywhere else. The PDF and Word fiches (bench/devguide/pdf and docx) are
+checked the same way against their texts: each "- " item under a phase heading is a criterion of
+that phase. Printed: criteria in the fiches, records, matched, wrong phase, extra.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -22,7 +25,8 @@ sys.path.insert(0, str(HERE.parent))
 from gidsbot.index import read_criteria, resolve_version  # noqa: E402
 from gidsbot.phases import phase_of  # noqa: E402
 
-SITE = HERE / "devguide" / "site"
+GUIDE = HERE / "devguide"
+SITE = GUIDE / "site"
 INDEX = HERE / "out" / "devguide-index"
 
 
@@ -42,6 +46,19 @@ def _rows(page: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def _listed(source: Path) -> list[tuple[str, str]]:
+    """(criterion, phase) of each "- " item under a phase heading of a PDF or Word text of the guide
+    ("3. Technische specificaties" in a PDF text, "# Critères d'attribution" in a Word text)."""
+    items, phase = [], ""
+    for line in source.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"^(?:#\s+|\d{1,2}\.\s+)(?P<title>\S.*)$", line.strip())
+        if heading:
+            phase = phase_of(heading.group("title"))
+        elif line.startswith("- ") and phase:
+            items.append((re.split(r"\s*(?:Verificatie|Vérification)\s*:", line[2:])[0].strip(), phase))
+    return items if len({p for _, p in items}) >= 2 else []
+
+
 def _key(text: str) -> str:
     """Text compared without spaces and punctuation: lxml's text_content() runs "<strong>A</strong>B" together."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
@@ -52,7 +69,7 @@ def main() -> None:
     by_page: dict[str, list] = {}
     for record in records:
         by_page.setdefault(record.source.split("/", 3)[-1].removesuffix(".html"), []).append(record)
-    total = matched = wrong_phase = 0
+    total = matched = wrong_phase = files = 0
     seen_pages = set()
     for page in sorted(SITE.rglob("*.html")):
         rows = _rows(page)
@@ -68,11 +85,26 @@ def main() -> None:
                 continue
             matched += 1
             wrong_phase += bool(phase) and record.phase != phase
-    extra = sum(len(v) for k, v in by_page.items() if k not in seen_pages)
+    for source in sorted([*(GUIDE / "pdf").glob("*.txt"), *(GUIDE / "docx").glob("*.txt")]):
+        rows = _listed(source)
+        if not rows:
+            continue
+        key = f"docs/{source.stem}"
+        seen_pages.add(key)
+        found = {_key(r.text): r for k, v in by_page.items() if k.startswith(key + ".") for r in v}
+        files += 1
+        for text, phase in rows:
+            total += 1
+            record = found.get(_key(text))
+            if record is not None:
+                matched += 1
+                wrong_phase += record.phase != phase
+    extra = sum(len(v) for k, v in by_page.items() if k not in seen_pages and k.rsplit(".", 1)[0] not in seen_pages)
     print(
         json.dumps(
             {
-                "table_rows": total,
+                "criteria_in_the_fiches": total,
+                "pdf_and_word_fiches": files,
                 "records": len(records),
                 "matched": matched,
                 "wrong_phase": wrong_phase,

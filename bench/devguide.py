@@ -3,7 +3,8 @@
     .venv/bin/python bench/devguide.py                      # build, crawl, evaluate tune and held-out sets
     .venv/bin/python bench/devguide.py --part tune --details bench/out/devguide-tune.jsonl
 
-The pages (bench/devguide/site), the PDF texts (bench/devguide/pdf) and the questions
+The pages (bench/devguide/site), the PDF texts (bench/devguide/pdf), the Word texts
+(bench/devguide/docx) and the questions
 (bench/devguide/questions) are described in bench/devguide/README.md. The index is kept in
 bench/out/devguide-index and rebuilt when the pages change (``--rebuild`` forces it).
 """
@@ -64,13 +65,36 @@ def build_site(dest: Path) -> Path:
         text = source.read_text(encoding="utf-8")
         title = text.strip().split("\n", 1)[0][:80]
         (docs / f"{source.stem}.pdf").write_bytes(make_pdf(_pdf_pages(text), title=title))
+    for source in sorted((GUIDE / "docx").glob("*.txt")):
+        (docs / f"{source.stem}.docx").write_bytes(make_docx(source.read_text(encoding="utf-8")))
     (dest / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
     return dest
 
 
+def make_docx(text: str) -> bytes:
+    """A Word document from a plain text: "title: …" sets its title, "# …" is a heading, "- …" a bullet."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in text.strip().splitlines():
+        if line.startswith("title: "):
+            document.core_properties.title = line.removeprefix("title: ")
+        elif line.startswith("# "):
+            document.add_heading(line[2:], level=1)
+        elif line.startswith("- "):
+            document.add_paragraph(line[2:], style="List Bullet")
+        elif line.strip():
+            document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def write_sitemap(dest: Path, base: str) -> None:
-    """A sitemap of every page and PDF, with absolute URLs (known once the server has its port)."""
-    pages = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.suffix in {".html", ".pdf"})
+    """A sitemap of every page, PDF and Word file, with absolute URLs (known once the server has its port)."""
+    pages = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.suffix in {".html", ".pdf", ".docx"})
     urls = "".join(f"<url><loc>{base}/{page}</loc></url>" for page in pages)
     (dest / "sitemap.xml").write_text(
         f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}'
@@ -105,7 +129,7 @@ def serve(folder: Path) -> Iterator[str]:
 
 def _fingerprint() -> str:
     digest = hashlib.sha256(Path(__file__).read_bytes())  # how the site is built counts too
-    for path in sorted((GUIDE / "site").rglob("*")) + sorted((GUIDE / "pdf").rglob("*")):
+    for path in sorted(p for folder in ("site", "pdf", "docx") for p in (GUIDE / folder).rglob("*")):
         if path.is_file():
             digest.update(path.as_posix().encode() + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -38,12 +38,21 @@ _FUNCTION_WORDS = frozenset().union(*STOPWORDS.values())
 
 def drop_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Remove lines that repeat on most pages (running headers, footers) and bare page numbers."""
+    repeated: set[str] = set()
     if len(pages) >= 3:
         seen = Counter(line.strip() for page in pages for line in set(page) if line.strip())
         repeated = {line for line, n in seen.items() if n >= max(3, len(pages) // 2) and len(line) < 100}
-    else:
-        repeated = set()
+    elif len(pages) == 2:
+        # two pages: a line at the top or bottom of both (the running header of a two-page fiche)
+        edges = [{line.strip() for line in _edge_lines(page)} for page in pages]
+        repeated = {line for line in edges[0] & edges[1] if len(line) < 100}
     return [[line for line in page if line.strip() not in repeated and not _PAGE_NUMBER.match(line)] for page in pages]
+
+
+def _edge_lines(page: list[str], n: int = 2) -> list[str]:
+    """The first and last ``n`` lines of a page that hold text."""
+    filled = [line for line in page if line.strip()]
+    return filled[:n] + filled[-n:]
 
 
 def _is_heading(text: str) -> tuple[bool, int]:
@@ -54,6 +63,14 @@ def _is_heading(text: str) -> tuple[bool, int]:
     if not rest[:1].isupper():
         return False, 0
     return True, number.count(".") + 1
+
+
+def _heading_before(current: str, line: str) -> bool:
+    """Is ``current``, one line, a numbered heading that the paragraph in ``line`` follows ("1. Objet du
+    document" then "Ce document détaille …")? A heading is short and starts with a capital, and so
+    does the paragraph after it."""
+    heading, _ = _is_heading(current)
+    return heading and len(current) <= 80 and line.lstrip()[:1].isupper()
 
 
 def _dangling(text: str) -> bool:
@@ -122,6 +139,7 @@ def blocks(text: str | Iterable[str], page: int | None = None) -> list[Block]:
     kind = "paragraph"
     blank_since = False
     pending_table: list[str] = []
+    lines_in_current = 0
 
     def flush() -> None:
         nonlocal current, kind
@@ -157,15 +175,18 @@ def blocks(text: str | Iterable[str], page: int | None = None) -> list[Block]:
             and not starts_item
             and not starts_number
             and not _SENTENCE_END.search(current)
+            and not (lines_in_current == 1 and _heading_before(current, line))
             and (not blank_since or _continues_after_gap(current, line))
         )
         continues_item = kind == "item" and not blank_since and not starts_item and not starts_number
         if continues or continues_item:
             current = _join(current, line)
+            lines_in_current += 1
         else:
             flush()
             kind = "item" if starts_item else "paragraph"
             current = line.strip()
+            lines_in_current = 1
         blank_since = False
     if pending_table:
         out.extend(_table_blocks(pending_table, page))

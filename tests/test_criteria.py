@@ -287,3 +287,16 @@ def test_criteria_of_unchanged_fiches_are_carried_over_not_read_again(fiches_ind
     report = run_ingest(settings, sites=[site.url("/")], show_progress=False)
     assert report.changed == 0 and read == []  # nothing changed: no fiche read again
     assert load_index(index).criteria == before
+
+
+def test_the_markdown_export_gives_the_fiches_address_as_a_readable_link():
+    """Defect: the source line read "http\\://gids.be\\:8080/…" in a terminal and in the exported file."""
+    from gidsbot.types import Criterion
+    from ui.tender import to_markdown
+
+    url = "https://gids.example.be/docs/fiche-koffie.pdf"
+    criterion = Criterion("Fiche koffie", "award", "Meer koffie met een label.", url=url, modified="2024-09-01")
+    text = to_markdown([criterion], "nl")
+    assert f"<{url}> (Versie van 2024-09-01)" in text and "\\:" not in text.splitlines()[-1]
+    local = to_markdown([Criterion("Fiche thee", "award", "Meer thee met een label.", source="thee_[1].pdf")], "nl")
+    assert "thee\\_\\[1\\].pdf" in local  # a file name stays escaped

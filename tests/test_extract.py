@@ -45,6 +45,26 @@ def test_pdf_keeps_page_numbers_and_drops_running_headers():
     assert "Pagina 3 bevat het 3e deel" in document.text
 
 
+def test_a_two_page_fiche_loses_its_running_header_and_keeps_its_numbered_headings():
+    """Defects: on a two-page PDF the running header was glued to the last item of page 1 (furniture
+    was only looked for from three pages on), and a numbered heading followed by its paragraph on the
+    next line ("1. Objet du document" / "Ce document …") was read as one paragraph, so the fiche had no
+    sections and the criteria under "4. Gunningscriteria" ran into "5. Meer weten"."""
+    header = "Gids voor duurzame aankopen - Fiche thee"
+    pages = [
+        [header, "1. Waarom deze fiche", "Thee groeit in landen waar telers weinig verdienen.",
+         "2. Technische specificaties", "- Alle thee komt uit biologische teelt. Verificatie: biolabel", "Pagina 1"],
+        [header, "3. Gunningscriteria", "- Meer thee met een label voor eerlijke handel. Verificatie: facturen",
+         "4. Meer weten", "De helpdesk van de gids helpt u verder.", "Pagina 2"],
+    ]
+    document = read_bytes(make_pdf(pages), "fiche-thee.pdf")
+    assert document is not None and header not in document.text
+    paths = [s.path[-1] for s in document.sections if s.path]
+    assert paths[:4] == ["1. Waarom deze fiche", "2. Technische specificaties", "3. Gunningscriteria", "4. Meer weten"]
+    award = next(s for s in document.sections if s.path and s.path[-1] == "3. Gunningscriteria")
+    assert award.page == 2 and "helpdesk" not in award.text
+
+
 def test_docx_headings_and_table_rows():
     data = make_docx(
         "Fiche schoonmaakproducten",

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from bot.criteria import with_equivalent
 from gidsbot.phases import PHASE_NAMES
 from gidsbot.types import Criterion, in_phase_order
-from ui.markup import md_escape
+from ui.markup import md_escape, safe_link
 
 __all__ = ["to_docx", "to_markdown"]
 
@@ -31,6 +31,12 @@ def _sources(criteria: Sequence[Criterion]) -> list[tuple[str, str, str]]:
     return sorted(seen)
 
 
+def _where(where: str) -> str:
+    """A web address as a Markdown autolink (readable as text, a link when rendered); a file name escaped."""
+    link = safe_link(where)
+    return f"<{link}>" if link else md_escape(where)
+
+
 def to_markdown(criteria: Sequence[Criterion], lang: str) -> str:
     phase_word, criterion_word, proof_word, source_word, version_word = _WORDS[lang]
     lines = [f"| {phase_word} | {criterion_word} | {proof_word} |", "| --- | --- | --- |"]
@@ -40,7 +46,7 @@ def to_markdown(criteria: Sequence[Criterion], lang: str) -> str:
     lines.append("")
     for title, where, date in _sources(criteria):
         lines.append(
-            f"{source_word}: {md_escape(title)} — {md_escape(where)}" + (f" ({version_word} {date})" if date else "")
+            f"{source_word}: {md_escape(title)} — {_where(where)}" + (f" ({version_word} {date})" if date else "")
         )
     return "\n".join(lines) + "\n"
 

@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/criteria.py        # needs bench/out/devguide-index (bench/devguide.py builds it)
 
+Then a few criteria questions (NL/FR/EN, a follow-up narrowing to a phase) are asked of that index:
+each must be answered with criteria records from the right fiche (the twin in the question's
+language), of the phase asked only.
+
 For every HTML page of bench/devguide/site with a criteria table, the table's rows are read here
 independently (lxml, no gidsbot code) and compared with the criteria records of the index: each row
 must be one record of that page with the same text and a phase matching the row's phase cell, and
@@ -115,5 +119,71 @@ def main() -> None:
     )
 
 
+# Criteria questions, written for this check: (question, earlier question or "", the fiche that must
+# answer (a URL substring: the twin in the question's language where there is one), the phase asked or "").
+QUESTIONS = (
+    ("Welke gunningscriteria gelden voor kantoorpapier?", "", "nl/productgroepen/kantoorpapier", "award"),
+    ("Quels critères d'attribution pour le papier de bureau ?", "", "fr/groupes-de-produits/papier-de-bureau", "award"),
+    ("Which award criteria apply to office paper?", "", "papier", "award"),
+    ("Welke selectiecriteria stelt de fiche werkkleding voor?", "", "nl/productgroepen/werkkleding", "selection"),
+    (
+        "Quelles clauses d'exécution pour les vêtements de travail ?",
+        "",
+        "fr/groupes-de-produits/vetements-de-travail",
+        "contract",
+    ),
+    ("Welke technische specificaties voor printers?", "", "nl/productgroepen/printers", "specification"),
+    ("Quels sont les critères pour le matériel informatique ?", "", "fr/groupes-de-produits/ict", ""),
+    ("What are the criteria for cleaning products?", "", "schoonmaak|nettoyage", ""),
+    ("Welke criteria gelden voor catering?", "", "nl/productgroepen/catering", ""),
+    (
+        "En alleen de uitvoeringsvoorwaarden?",
+        "Welke criteria gelden voor catering?",
+        "nl/productgroepen/catering",
+        "contract",
+    ),
+    (
+        "Et les critères d'attribution ?",
+        "Quels critères pour l'éclairage ?",
+        "fr/groupes-de-produits/eclairage",
+        "award",
+    ),
+    ("Welke gunningscriteria voor koffie en thee?", "", "docs/fiche-koffie-thee.pdf", "award"),
+    ("Quelles clauses d'exécution pour les fournitures de bureau ?", "", "docs/fournitures-de-bureau.docx", "contract"),
+    ("Which selection criteria for office supplies?", "", "docs/fournitures-de-bureau.docx", "selection"),
+    ("Welke technische specificaties gelden voor verlichting?", "", "nl/productgroepen/verlichting", "specification"),
+    (
+        "Quels critères d'attribution pour l'électricité verte ?",
+        "",
+        "fr/groupes-de-produits/electricite-verte",
+        "award",
+    ),
+)
+
+
+def ask_questions() -> dict[str, object]:
+    """Each criteria question asked of the development guide's index: answered with criteria records,
+    all from the right fiche, and only of the phase asked."""
+    from bot import Bot
+
+    bot = Bot.load(INDEX)
+    wrong = []
+    for question, before, fiche, phase in QUESTIONS:
+        history = [{"role": "user", "content": before}, {"role": "assistant", "content": "…"}] if before else []
+        answer = bot.ask(question, history=history)
+        sources = {c.url or c.source for c in answer.criteria}
+        right = bool(answer.criteria) and all(re.search(fiche, s) for s in sources)
+        if not right or (phase and {c.phase for c in answer.criteria} != {phase}):
+            wrong.append(
+                {"question": question, "sources": sorted(sources), "phases": sorted({c.phase for c in answer.criteria})}
+            )
+    return {
+        "questions": len(QUESTIONS),
+        "answered_from_the_right_fiche_and_phase": len(QUESTIONS) - len(wrong),
+        "wrong": wrong,
+    }
+
+
 if __name__ == "__main__":
     main()
+    print(json.dumps(ask_questions(), indent=2, ensure_ascii=False))

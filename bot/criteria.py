@@ -108,16 +108,36 @@ def asks_for_criteria(question: str) -> bool:
     return bool(_ASKS.search(opening))
 
 
+# Words that name the guide or a fiche, not a product group: "de fiche werkkleding" names werkkleding.
+_GENERIC = frozenset(fold("gids guide fiche fiches productfiche duurzame duurzaam aankopen achats durables").split())
+
+
+def _specific(text: str) -> str:
+    """``text`` (folded) without the words that name the guide or a fiche."""
+    return " ".join(w for w in re.findall(r"[\w'-]+", fold(text)) if w not in _GENERIC)
+
+
 def _overlap(question: Sequence[frozenset[str]], title: str) -> int:
     return sum(1 for variants in term_variants(title) if any(variants & asked for asked in question))
 
 
-def find_fiche(text: str, all_fiches: Sequence[Fiche], language: str) -> Fiche | None:
-    """The fiche ``text`` names ("papier de bureau", "laptops"), in ``language`` when it has that twin."""
-    asked = term_variants(text)
-    scored = [(_overlap(asked, f.title), f) for f in all_fiches]
-    best = max((score for score, _ in scored), default=0)
-    if best == 0:
+def _score(question: Sequence[frozenset[str]], words: set[str], fiche: Fiche, found: Set[str]) -> float:
+    """How well ``fiche``'s title matches the question: its words (stems, translations) the question has,
+    a word it has as written, and whether retrieval found the fiche (which breaks a tie)."""
+    title_words = term_variants(_specific(fiche.title))
+    shared = sum(1 for variants in title_words if any(variants & asked for asked in question))
+    literal = len(words & (set(re.findall(r"\w+", fold(fiche.title))) - _GENERIC))
+    return shared + 0.5 * literal + 0.25 * bool({fiche.source, fiche.url, *fiche.twins.values()} & found)
+
+
+def find_fiche(text: str, all_fiches: Sequence[Fiche], language: str, found: Set[str] = frozenset()) -> Fiche | None:
+    """The fiche ``text`` names ("papier de bureau", "laptops"), in ``language`` when it has that twin;
+    among equals, one retrieval ``found``."""
+    asked = term_variants(_specific(text))
+    words = set(re.findall(r"\w+", fold(text)))
+    scored = [(_score(asked, words, f, found), f) for f in all_fiches]
+    best = max((score for score, _ in scored), default=0.0)
+    if best < 1:  # retrieval alone names no fiche
         return None
     candidates = [f for score, f in scored if score == best]
     chosen = next((f for f in candidates if f.language == language), candidates[0])
@@ -209,13 +229,13 @@ def answer_for(
         return None
     every = fiches(all_criteria)
     named = question
-    fiche = find_fiche(question, every, language)
+    fiche = find_fiche(question, every, language, found)
     if fiche is None and context:
-        named, fiche = context, find_fiche(context, every, language)
+        named, fiche = context, find_fiche(context, every, language, found)
     if fiche is None or not ({fiche.source, fiche.url, *fiche.twins.values()} & found):
         return None
-    title = term_variants(fiche.title)
-    if not answered and _overlap(term_variants(named), fiche.title) * 2 < len(title):
+    title = term_variants(_specific(fiche.title))
+    if not answered and _overlap(term_variants(_specific(named)), _specific(fiche.title)) * 2 < len(title):
         return None
     chosen = select(fiche, phases_in(question))
     if not chosen:

@@ -91,6 +91,7 @@ productgroep productgroepen | groupe produits | product group
 papier kopieerpapier kantoorpapier | papier | paper
 drukwerk | imprimes imprime impression | printing printed
 printer printers | imprimante imprimantes | printer printers
+kantoorbenodigdheden kantoormateriaal schrijfwaren | fournitures | supplies stationery
 computer computers laptop laptops | ordinateur ordinateurs portable portables | computer computers laptop laptops
 ict | tic | ict
 meubilair meubels | mobilier meubles | furniture

@@ -300,3 +300,25 @@ def test_the_markdown_export_gives_the_fiches_address_as_a_readable_link():
     assert f"<{url}> (Versie van 2024-09-01)" in text and "\\:" not in text.splitlines()[-1]
     local = to_markdown([Criterion("Fiche thee", "award", "Meer thee met een label.", source="thee_[1].pdf")], "nl")
     assert "thee\\_\\[1\\].pdf" in local  # a file name stays escaped
+
+
+def test_the_fiche_a_question_names_wins_over_one_it_only_shares_a_word_or_a_stem_with():
+    """Defects: "de fiche werkkleding" found a fiche titled "Fiche koffie" (the word "fiche"), and
+    "printers" found "Drukwerk" (both hold the stem "print") over "Printers en multifunctionele toestellen"."""
+    from bot.criteria import fiches, find_fiche
+    from gidsbot.types import Criterion
+
+    every = fiches(
+        [
+            Criterion(title, "award", "Een criterium.", source=f"https://gids.example.be/{n}", language="nl")
+            for n, title in enumerate(
+                ["Gids voor duurzame aankopen - Fiche koffie", "Werkkleding en textiel", "Drukwerk",
+                 "Printers en multifunctionele toestellen"]
+            )
+        ]
+    )
+    werkkleding = find_fiche("Welke selectiecriteria stelt de fiche werkkleding voor?", every, "nl")
+    assert werkkleding is not None and werkkleding.title == "Werkkleding en textiel"
+    printers = find_fiche("Welke technische specificaties voor printers?", every, "nl")
+    assert printers is not None and printers.title.startswith("Printers")
+    assert find_fiche("Welke criteria stelt de gids voor?", every, "nl") is None  # names no product group

@@ -363,11 +363,11 @@ class Bot:
                 text = self.llm.complete(messages)
             if not written_in(text, turn.language):
                 raise ModelError(f"the language model answered in another language than {turn.language}")
+            answer = verify_answer(text, turn.question, turn.language, given, found.hits)
         except ModelError as exc:
             log.warning("language model failed (%s); answering extractively", exc)
             # once model text is on screen, extractive pieces after it would read as one garbled answer
             yield from self._replay(self._fallback(turn, found), stream and not preview.shown)
             return
-        answer = verify_answer(text, turn.question, turn.language, given, found.hits)
         answer.index_version = self.version
         yield answer

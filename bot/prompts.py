@@ -67,6 +67,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "fr": "(lien supprimé)",
         "en": "(link removed)",
     },
+    "figures_dropped": {
+        "nl": "Een zin van het taalmodel is weggelaten: de bronnen bevatten de cijfers of datums ervan niet.",
+        "fr": "Une phrase du modèle de langue a été retirée : les sources ne contiennent pas ses chiffres ou dates.",
+        "en": "A sentence the language model wrote was left out: the sources do not hold its figures or dates.",
+    },
     "llm_fallback": {
         "nl": "Het taalmodel antwoordde niet; dit is het letterlijke antwoord uit de bronnen.",
         "fr": "Le modèle de langue n'a pas répondu ; voici la réponse extraite des sources.",

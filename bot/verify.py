@@ -13,7 +13,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.compose import citation_for, closest_pages
+from bot.facts import substantive, unsupported_sentences
 from bot.prompts import LANGUAGE_NAMES, phrase
+from gidsbot.errors import ModelError
 from gidsbot.language import detect_language
 from gidsbot.text import sentences, terms
 from gidsbot.types import Answer, Chunk, Citation, Hit
@@ -169,6 +171,9 @@ def verify_answer(text: str, question: str, language: str, given: Sequence[Hit],
     """The model's ``text`` about passages ``given`` (numbered 1..len), checked; ``hits`` for the closest pages."""
     # links may point at any passage given until the citations are known, then only at the cited ones
     text = clean_markup(text, [h.chunk.url for h in given], language)
+    text, dropped = _without_unsupported(text, given)
+    if not substantive(text):
+        raise ModelError("the language model's answer says nothing besides its citations")
     text, order = renumber(text, len(given))
     if not order:
         return closest_pages(question, language, hits)
@@ -184,7 +189,19 @@ def verify_answer(text: str, question: str, language: str, given: Sequence[Hit],
         found=True,
         citations=citations,
         question=question,
+        notice=phrase("figures_dropped", language) if dropped else "",
     )
+
+
+def _without_unsupported(text: str, given: Sequence[Hit]) -> tuple[str, int]:
+    """``text`` without its sentences whose dates or figures no passage they cite holds (bot/facts.py),
+    and how many went. ModelError when such a sentence cannot be taken out cleanly."""
+    wrong = unsupported_sentences(text, {n: h.chunk.text for n, h in enumerate(given, 1)})
+    for item in wrong:
+        if item.sentence not in text:
+            raise ModelError(f"the language model stated figures its passages do not hold: {', '.join(item.missing)}")
+        text = text.replace(item.sentence, " ")
+    return re.sub(r"[ \t]{2,}", " ", text).strip(), len(wrong)
 
 
 class PreviewCleaner:

@@ -357,3 +357,30 @@ def test_a_fallback_answer_is_not_kept_for_the_next_asker(base, fake):
     again = bot.ask(BMS_FIRST)
     assert again.notice == "" and "23 mei 2018" in again.answer and bot.cache.hits == 0
     assert bot.ask(BMS_FIRST).answer == again.answer and bot.cache.hits == 1  # a good answer is kept
+
+
+def test_a_model_sentence_with_a_date_its_passage_lacks_is_left_out_and_said(base, fake):
+    """Defect: "…le 27 juin 2021 [1]" was shown while the passage says 14 juni 2021, because only the
+    citation was checked. Now a sentence whose figures no cited passage holds is left out, with a notice."""
+    fake.route = cite(
+        "23 mei 2018",
+        "De eerste Buyer Meets Supplier vond plaats op 23 mei 2018 [{n}]. Er kwamen 450 leveranciers op af [{n}].",
+    )
+    answer = with_model(base, fake.base_url).ask(BMS_FIRST)
+    assert answer.found and "23 mei 2018 [1]" in answer.answer and "450" not in answer.answer
+    assert answer.notice == phrase("figures_dropped", "nl")
+
+
+def test_a_wrong_date_alone_or_an_answer_of_citations_gets_the_quoted_answer(base, fake):
+    """The whole answer fails the check: the extractive answer with its notice, never the model's text."""
+    for reply in ("De eerste Buyer Meets Supplier vond plaats op 27 juni 2018 [{n}].", "[{n}][{n}]"):
+        fake.route = cite("23 mei 2018", reply)
+        answer = with_model(base, fake.base_url).ask(BMS_FIRST)
+        assert answer.found and "23 mei 2018" in answer.answer and "27 juni" not in answer.answer, reply
+        assert answer.notice == phrase("llm_fallback", "nl"), reply
+
+
+def test_a_date_written_in_the_answers_language_is_the_passages_date(base, fake):
+    fake.route = cite("23 mei 2018", "La première rencontre Buyer Meets Supplier a eu lieu le 23 mai 2018 [{n}].")
+    answer = with_model(base, fake.base_url).ask(BMS_FIRST, lang="fr")
+    assert answer.found and answer.notice == "" and "23 mai 2018 [1]" in answer.answer

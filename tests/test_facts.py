@@ -1,0 +1,39 @@
+"""Figures a language model writes, held against its passages (bot/facts.py)."""
+
+import pytest
+
+from bot.facts import figures, substantive, unsupported_sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["op 14 juni 2021", "le 14 juin 2021", "on 14 June 2021", "op 14/06/2021", "le 14.06.2021"],
+)
+def test_one_date_in_every_language_and_notation(text):
+    assert figures(text)[0] == {"2021-06-14"}
+
+
+def test_one_number_in_every_notation():
+    for text in ("1,2 miljoen euro", "1,2 million d'euros", "1.200.000 euro", "1 200 000 EUR"):
+        assert "1200000" in figures(text)[1], text
+    assert "70" in figures("70 % gerecycleerd")[1] and "8500" in figures("8.500 euros")[1]
+    assert {"2012", "27"} <= figures("richtlijn 2012/27/EU")[1]
+
+
+def test_a_sentence_whose_date_or_figure_its_passage_lacks_is_unsupported():
+    """Defect: "…signé le 27 juin 2021 [1]" passed the citation check; passage 1 says 14 juni 2021."""
+    passages = {
+        1: "De minister ondertekende het pact op 14 juni 2021. Het budget bedraagt 1.200.000 euro.",
+        2: "Geen cijfers.",
+    }
+    answer = "Le pacte a été signé le 27 juin 2021 [1]. Le budget est de 1,2 million d'euros [1]. Il vise 2 buts [2]."
+    wrong = unsupported_sentences(answer, passages)
+    assert [w.sentence for w in wrong] == ["Le pacte a été signé le 27 juin 2021 [1]."]
+    assert wrong[0].missing == ["2021-06-27"]
+    assert not unsupported_sentences("Signé en juin 2021 [1], la même année [1].", passages)  # the date's month
+    assert unsupported_sentences("Le budget est de 1,2 million d'euros [2].", passages)  # the wrong passage cited
+
+
+def test_an_answer_of_citations_only_says_nothing():
+    assert not substantive("[1][2]") and not substantive(" [1] . ")
+    assert substantive("Ja [1].") and substantive("Op 14 juni 2021 [1].")

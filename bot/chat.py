@@ -31,6 +31,7 @@ from bot.verify import PreviewCleaner, verify_answer, written_in
 from gidsbot.embeddings import load_models
 from gidsbot.errors import ModelError, QuestionError
 from gidsbot.language import detect_language
+from gidsbot.privacy import has_personal_data, without_personal_data
 from gidsbot.settings import Settings, load_settings
 from gidsbot.text import LANGUAGES, content_words
 from gidsbot.types import Answer, Criterion, Hit
@@ -98,6 +99,7 @@ class _Turn:
 
     query: Query
     model_failed: bool = False  # the model already failed during this turn: do not wait for it twice
+    private: bool = False  # the question or the conversation holds personal data: no model sees it
 
     @property
     def question(self) -> str:
@@ -225,8 +227,9 @@ class Bot:
         written = detect_language(text, default=detect_language(previous[-1]) if previous else "nl")
         language = lang or written
         context = previous[-1] if previous and is_follow_up(text) else ""
-        turn = _Turn(read_query(text, language, context=context, written=written))
-        if previous and self.llm is not None:
+        turn = _Turn(read_query(text, language, asked=without_personal_data(text), context=context, written=written))
+        turn.private = self.llm is not None and any(map(has_personal_data, [text, *previous]))
+        if previous and self.llm is not None and not turn.private:
             self._rewrite(turn, history)
         return turn
 
@@ -326,6 +329,10 @@ class Bot:
             yield from self._replay(self._extractive(turn, found), stream)
         elif turn.model_failed:
             yield from self._replay(self._fallback(turn, found), stream)
+        elif turn.private:
+            answer = self._extractive(turn, found)
+            answer.notice = phrase("personal_data", turn.language)
+            yield from self._replay(answer, stream)
         else:
             yield from self._model_answer(turn, found, stream)
 

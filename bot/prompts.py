@@ -67,6 +67,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "fr": "(lien supprimé)",
         "en": "(link removed)",
     },
+    "personal_data": {
+        "nl": "Uw vraag bevat persoonsgegevens en is daarom niet naar het taalmodel gestuurd; dit is het letterlijke "
+        "antwoord uit de bronnen.",
+        "fr": "Votre question contient des données personnelles et n'a donc pas été envoyée au modèle de langue ; "
+        "voici la réponse extraite des sources.",
+        "en": "Your question holds personal data, so it was not sent to the language model; this is the answer "
+        "quoted from the sources.",
+    },
     "figures_dropped": {
         "nl": "Een zin van het taalmodel is weggelaten: de bronnen bevatten de cijfers of datums ervan niet.",
         "fr": "Une phrase du modèle de langue a été retirée : les sources ne contiennent pas ses chiffres ou dates.",

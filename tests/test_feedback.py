@@ -121,3 +121,16 @@ def test_a_write_that_finds_the_file_locked_waits_and_retries(tmp_path: Path, mo
     thread.join()
     holder.close()
     assert [row["rating"] for row in store.feedback()] == ["up"]
+
+
+def test_personal_data_is_stored_redacted(tmp_path: Path):
+    """A buyer pasted a colleague's address and phone number: the logs keep what it was, not the data."""
+    store = FeedbackStore(tmp_path / "fb.sqlite")
+    question = "Mag ik jan.peeters@example.be of 0475 12 34 56 bellen over rekening BE68 5390 0754 7034?"
+    store.rate(_rated("m3", question), 1)
+    store.comment(_rated("m3", question), "Mijn rijksregisternummer is 85.07.30-033.61")
+    store.unanswered_question(question, "nl", "v1", [])
+    [row] = store.feedback()
+    assert row["question"] == "Mag ik [e-mail] of [phone] bellen over rekening [IBAN]?"
+    assert row["comment"] == "Mijn rijksregisternummer is [national number]"
+    assert store.unanswered()[0]["question"] == row["question"]

@@ -384,3 +384,17 @@ def test_a_date_written_in_the_answers_language_is_the_passages_date(base, fake)
     fake.route = cite("23 mei 2018", "La première rencontre Buyer Meets Supplier a eu lieu le 23 mai 2018 [{n}].")
     answer = with_model(base, fake.base_url).ask(BMS_FIRST, lang="fr")
     assert answer.found and answer.notice == "" and "23 mai 2018 [1]" in answer.answer
+
+
+def test_a_question_with_personal_data_never_reaches_the_model(base, fake):
+    """A buyer pasted a colleague's e-mail address: the answer is quoted from the sources, and the
+    (possibly remote) model server receives nothing, not even a rewrite of a follow-up."""
+    fake.route = cite("23 mei 2018", "De eerste Buyer Meets Supplier vond plaats op 23 mei 2018 [{n}].")
+    bot = with_model(base, fake.base_url)
+    answer = bot.ask(f"{BMS_FIRST} Antwoord graag ook aan jan.peeters@example.be")
+    assert answer.found and "23 mei 2018" in answer.answer and answer.notice == phrase("personal_data", "nl")
+    history = [{"role": "user", "content": "Mijn nummer is 0475 12 34 56."}, {"role": "assistant", "content": "…"}]
+    assert bot.ask("En wanneer was de eerste Buyer Meets Supplier?", history=history).notice == phrase(
+        "personal_data", "nl"
+    )
+    assert fake.requests == []

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from gidsbot.privacy import redact
 from gidsbot.settings import Settings
 from gidsbot.types import Answer
 
@@ -156,7 +157,7 @@ class FeedbackStore:
 
     def comment(self, record: Rated, comment: str) -> None:
         """Store (or replace) the comment on an answer; a comment needs no rating."""
-        self._upsert(record, "comment", comment.strip())
+        self._upsert(record, "comment", redact(comment.strip()))
 
     def _write(self, sql: str, parameters: Mapping[str, object] | Sequence[object]) -> None:
         """One write, waited for and retried while other processes hold the lock: under a workshop's
@@ -181,8 +182,8 @@ class FeedbackStore:
                 "now": now,
                 "rating": value if column == "rating" else None,
                 "comment": value if column == "comment" else "",
-                "question": record.question,
-                "answer": record.answer,
+                "question": redact(record.question),
+                "answer": redact(record.answer),
                 "found": int(record.found),
                 "language": record.language,
                 "interface_language": record.interface_language,
@@ -194,7 +195,7 @@ class FeedbackStore:
     def unanswered_question(self, question: str, language: str, index_version: str, closest: Sequence[str]) -> None:
         self._write(
             "INSERT INTO unanswered (created, question, language, index_version, closest) VALUES (?, ?, ?, ?, ?)",
-            (_now(), question, language, index_version, json.dumps(list(closest), ensure_ascii=False)),
+            (_now(), redact(question), language, index_version, json.dumps(list(closest), ensure_ascii=False)),
         )
 
     def feedback(self, limit: int = 500) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from bot.prompts import LANGUAGE_NAMES, STANDALONE_PROMPT, SYSTEM_PROMPT
 from gidsbot.errors import ModelError
+from gidsbot.text import content_words, term_variants
 from gidsbot.types import Chunk, Hit
 
 if TYPE_CHECKING:
@@ -140,6 +141,28 @@ def _one_line(text: str) -> str | None:
     return re.sub(r"^(?:standalone question|question|vraag)\s*:\s*", "", lines[0], flags=re.IGNORECASE) or None
 
 
+_QUESTION_OPENER = re.compile(
+    r"^(?:wie|wat|welke?|waar|wanneer|hoe|hoeveel|waarom|is|zijn|mag|mogen|moet|moeten|kan|kunnen|heeft|hebben"
+    r"|bestaat|geldt|wordt|worden|qui|que|quoi|quel|quelle|quels|quelles|où|quand|comment|combien|pourquoi|est-ce"
+    r"|peut-on|faut-il|y a-t-il|who|what|which|where|when|how|why|is|are|can|must|should|does|do|did|has|have)\b",
+    re.I,
+)
+_CITED = re.compile(r"\[\s*\d{1,3}\s*\]|\(\s*\d{1,3}\s*\)")
+
+
+def is_rewrite_of(rewrite: str, question: str) -> bool:
+    """Is ``rewrite`` a question (a question mark, or a question word first), free of citations, that
+    keeps at least half of the follow-up's own key words ("tweede" of "En de tweede?")?"""
+    text = rewrite.strip()
+    if _CITED.search(text) or not (text.endswith("?") or _QUESTION_OPENER.match(text)):
+        return False
+    wanted = term_variants(" ".join(content_words(question)))
+    if not wanted:
+        return True
+    kept = set().union(*term_variants(text))
+    return sum(1 for variants in wanted if variants & kept) * 2 >= len(wanted)
+
+
 class LanguageModel:
     """A chat model behind calls that either return text or raise ModelError with the cause."""
 
@@ -200,8 +223,10 @@ class LanguageModel:
             raise ModelError("the language model returned an empty answer")
 
     def standalone_question(self, question: str, history: Sequence[Mapping[str, str]]) -> str | None:
-        """The follow-up rewritten to stand alone; None when the reply is not a single question."""
-        return _one_line(self.complete(standalone_messages(question, history)))
+        """The follow-up rewritten to stand alone; None when the reply is not a single question that
+        keeps the follow-up's own key words (a model may answer instead: "Op 25 mei 2018 (2)")."""
+        rewrite = _one_line(self.complete(standalone_messages(question, history)))
+        return rewrite if rewrite is not None and is_rewrite_of(rewrite, question) else None
 
 
 def _cause(exc: BaseException, secrets: Sequence[str] = ()) -> str:

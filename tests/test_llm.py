@@ -232,6 +232,25 @@ def test_follow_up_is_rewritten_to_a_standalone_question_first(base, fake):
     assert "4 februari 2019" in answer.citations[0].snippet
 
 
+def test_a_rewrite_that_answers_instead_of_asking_is_not_searched_for(base, fake):
+    """Defect: the rewrite came back as an answer ("Op 25 mei 2018 (2)") and was used as the search
+    query. A rewrite must be a question that keeps the follow-up's own words, or the previous
+    question is used as context, as without a model."""
+    def route(body: dict[str, Any]) -> Reply:
+        if system(body) == STANDALONE_PROMPT:
+            return Reply("Op 25 mei 2018 (2)")
+        return cite("4 februari 2019", "De tweede Buyer Meets Supplier vond plaats op 4 februari 2019 [{n}].")(body)
+
+    fake.route = route
+    history = [
+        {"role": "user", "content": "Wanneer was de eerste Buyer Meets Supplier?"},
+        {"role": "assistant", "content": "Op 23 mei 2018 [1]."},
+    ]
+    answer = with_model(base, fake.base_url).ask("En wanneer was de tweede?", history=history)
+    assert "Op 25 mei 2018" not in human(fake.requests[-1])
+    assert answer.found and "4 februari 2019" in answer.answer and "25 mei" not in answer.answer
+
+
 def test_failed_rewrite_keeps_the_conversation_context_and_skips_the_model(base, fake):
     fake.script = [Reply(status=500)]
     history = [{"role": "user", "content": "Wanneer was de eerste Buyer Meets Supplier?"}]
@@ -398,3 +417,12 @@ def test_a_question_with_personal_data_never_reaches_the_model(base, fake):
         "personal_data", "nl"
     )
     assert fake.requests == []
+
+
+def test_a_rewrite_is_a_question_that_keeps_the_follow_ups_words():
+    from bot.llm import is_rewrite_of
+
+    assert is_rewrite_of("Wanneer was de tweede Buyer Meets Supplier?", "En de tweede?")
+    assert is_rewrite_of("Quand a eu lieu la deuxième rencontre Buyer Meets Supplier ?", "Et la deuxième ?")
+    assert not is_rewrite_of("Op 25 mei 2018 (2)", "En de tweede?")  # an answer, with a citation
+    assert not is_rewrite_of("Wanneer was de eerste Buyer Meets Supplier?", "En de tweede?")  # lost "tweede"

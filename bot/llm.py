@@ -38,9 +38,11 @@ __all__ = [
     "standalone_messages",
 ]
 
-# One retry absorbs a dropped connection or a 502 from a proxy; more would keep a buyer waiting
-# several timeouts before the extractive fallback.
-MAX_RETRIES = 1
+# The client never retries by itself: its retry after a timeout made a timeout cost two, and left the
+# abandoned request keeping a one-at-a-time server busy. gidsbot retries once, and only a failure that
+# came fast (a dropped connection, a 502 from a proxy) within QUICK_FAILURE of the timeout.
+MAX_RETRIES = 0
+QUICK_FAILURE = 0.25
 HISTORY_TURNS = 6  # the standalone question needs the last few turns, not the whole workshop
 TURN_CHARS = 600  # long cited answers in the history add cost, not meaning
 MAX_STANDALONE_CHARS = 2000
@@ -192,11 +194,21 @@ class LanguageModel:
         self._resting_until = time.monotonic() + self.retry_after
         return exc if isinstance(exc, ModelError) else ModelError(_cause(exc, self.secrets))
 
+    def _quick(self, started: float) -> bool:
+        """Did a failure come fast enough that one more try still fits well within the timeout?"""
+        return time.monotonic() - started < QUICK_FAILURE * self.timeout
+
     def complete(self, messages: Sequence[BaseMessage]) -> str:
         self._check()
+        started = time.monotonic()
         try:
-            reply = self.chat.invoke(list(messages))
-        except Exception as exc:  # openai, httpx and pydantic each raise their own; all mean "no answer"
+            try:
+                reply = self.chat.invoke(list(messages))
+            except Exception:  # openai, httpx and pydantic each raise their own; all mean "no answer"
+                if not self._quick(started):
+                    raise
+                reply = self.chat.invoke(list(messages))  # one more try after a fast failure
+        except Exception as exc:
             raise self._failed(exc) from exc
         text = _text(reply.content).strip()
         if not text:
@@ -206,19 +218,24 @@ class LanguageModel:
     def stream(self, messages: Sequence[BaseMessage]) -> Iterator[str]:
         """Text pieces as the model writes them; ModelError when it fails or exceeds the timeout in all."""
         self._check()
-        deadline = time.monotonic() + self.timeout
+        started = time.monotonic()
+        deadline = started + self.timeout
         produced = False
-        try:
-            for chunk in self.chat.stream(list(messages)):
-                piece = _text(chunk.content)
-                if piece:
-                    produced = True
-                    yield piece
-                # the client's timeout applies per read: a model dripping tokens could otherwise run forever
-                if time.monotonic() > deadline:
-                    raise ModelError(f"the language model took longer than {self.timeout:g} s")
-        except Exception as exc:  # see complete(); a timeout counts as a failure too
-            raise self._failed(exc) from exc
+        for attempt in (1, 2):
+            try:
+                for chunk in self.chat.stream(list(messages)):
+                    piece = _text(chunk.content)
+                    if piece:
+                        produced = True
+                        yield piece
+                    # the client's timeout applies per read: a model dripping tokens could otherwise run forever
+                    if time.monotonic() > deadline:
+                        raise ModelError(f"the language model took longer than {self.timeout:g} s")
+                break
+            except Exception as exc:  # see complete(); a timeout counts as a failure too
+                if attempt == 1 and not produced and not isinstance(exc, ModelError) and self._quick(started):
+                    continue  # one more try after a fast failure, before anything was shown
+                raise self._failed(exc) from exc
         if not produced:
             raise ModelError("the language model returned an empty answer")
 

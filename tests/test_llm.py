@@ -426,3 +426,22 @@ def test_a_rewrite_is_a_question_that_keeps_the_follow_ups_words():
     assert is_rewrite_of("Quand a eu lieu la deuxième rencontre Buyer Meets Supplier ?", "Et la deuxième ?")
     assert not is_rewrite_of("Op 25 mei 2018 (2)", "En de tweede?")  # an answer, with a citation
     assert not is_rewrite_of("Wanneer was de eerste Buyer Meets Supplier?", "En de tweede?")  # lost "tweede"
+
+
+def test_a_timeout_is_one_request_and_a_fast_failure_is_tried_once_more(base, fake):
+    """Defect: the client retried after a timeout, so a timeout cost two, and the abandoned request kept
+    a one-at-a-time server busy. Now a slow model is asked once; a fast failure (a 502 from a proxy)
+    is tried once more, and the second try's answer is shown."""
+    fake.script = [Reply(delay=30)]
+    slow = with_model(base, fake.base_url, llm_timeout=0.5).ask(BMS_FIRST)
+    assert slow.notice == phrase("llm_fallback", "nl") and len(fake.requests) == 1
+    fake.requests.clear()
+    fake.script = []
+    replies = iter([Reply(status=502)])
+
+    def route(body: dict[str, Any]) -> Reply:
+        return next(replies, None) or cite("23 mei 2018", "De eerste vond plaats op 23 mei 2018 [{n}].")(body)
+
+    fake.route = route
+    answer = with_model(base, fake.base_url, llm_timeout=30).ask(BMS_FIRST)
+    assert answer.notice == "" and "23 mei 2018 [1]" in answer.answer and len(fake.requests) == 2

@@ -20,7 +20,7 @@ from bot.cache import AnswerCache, answer_key
 from bot.compose import closest_pages, extractive_answer
 from bot.criteria import Fiche, answer_for, lookup
 from bot.decide import PROBE_QUESTIONS, Decision, Judge
-from bot.llm import LanguageModel, answer_messages
+from bot.llm import LanguageModel, answer_messages, model_context
 from bot.prompts import phrase
 from bot.query import Query, read_query
 from bot.retrieve import LoadedIndex, Retriever, check_models, load_index
@@ -353,7 +353,8 @@ class Bot:
 
     def _model_answer(self, turn: _Turn, found: Found, stream: bool) -> Iterator[str | Answer]:
         assert self.llm is not None
-        given = found.top
+        anchors = [(p.hit_index, p.text) for p in found.picked]
+        given = model_context(found.top, anchors, self.settings.llm_passages, self.settings.llm_passage_words)
         messages = answer_messages(turn.query.asked, turn.language, given)
         preview = PreviewCleaner(len(given), [h.chunk.url for h in given], turn.language)
         try:

@@ -10,6 +10,7 @@ turns into an extractive answer with a one-line notice.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,7 +21,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from bot.prompts import LANGUAGE_NAMES, STANDALONE_PROMPT, SYSTEM_PROMPT
 from gidsbot.errors import ModelError
-from gidsbot.text import content_words, term_variants
+from gidsbot.text import content_words, sentences, term_variants
 from gidsbot.types import Chunk, Hit
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ __all__ = [
     "build_chat_model",
     "neutralise",
     "passages_block",
+    "model_context",
     "standalone_messages",
 ]
 
@@ -96,6 +98,41 @@ def passages_block(chunks: Sequence[Chunk]) -> str:
     """The numbered passages, 1-based in the given order, inside the delimited block."""
     parts = [f"{_header(n, c)}\n{neutralise(c.text.strip())}" for n, c in enumerate(chunks, 1)]
     return "<passages>\n" + "\n\n".join(parts) + "\n</passages>"
+
+
+def model_context(top: Sequence[Hit], anchors: Sequence[tuple[int, str]], passages: int, words: int) -> list[Hit]:
+    """What the model reads: at most ``passages`` passages, those holding the chosen units (``anchors``:
+    passage index, unit text) first, each cut to about ``words`` words around its unit. A small CPU
+    server spends most of an answer reading its prompt (FACTS.md); a sharper context also answers better."""
+    order = list(dict.fromkeys([i for i, _ in anchors if 0 <= i < len(top)] + list(range(len(top)))))
+    out = []
+    for i in order[: max(1, passages)]:
+        hit = top[i]
+        anchor = next((text for j, text in anchors if j == i), "")
+        text = _window(hit.chunk.text, anchor, max(20, words))
+        out.append(dataclasses.replace(hit, chunk=dataclasses.replace(hit.chunk, text=text)))
+    return out
+
+
+def _window(text: str, anchor: str, words: int) -> str:
+    """About ``words`` words of ``text``: whole sentences around the one ``anchor`` starts (else the first)."""
+    parts = sentences(text)
+    if sum(len(p.split()) for p in parts) <= words:
+        return text
+    key = " ".join(anchor.split())[:60]
+    at = next((n for n, p in enumerate(parts) if key and (key in p or p in key)), 0)
+    chosen, low, high = [at], at, at
+    size = len(parts[at].split())
+    while True:
+        grown = False
+        for n in (high + 1, low - 1):  # the sentence after first: it usually goes on with the answer
+            if 0 <= n < len(parts) and n not in chosen and size + len(parts[n].split()) <= words:
+                chosen.append(n)
+                size += len(parts[n].split())
+                low, high, grown = min(low, n), max(high, n), True
+        if not grown:
+            break
+    return " ".join(parts[n] for n in sorted(chosen))
 
 
 def answer_messages(question: str, language: str, hits: Sequence[Hit]) -> list[BaseMessage]:

@@ -69,6 +69,14 @@ class Settings:
         "Seconds a language model that failed (timeout, no connection, server error) is left alone; "
         "answers are extractive meanwhile.",
     )
+    llm_passages: int = _setting(
+        3,
+        "How many passages the language model reads: those holding the chosen answer units first. Reading "
+        "dominates a small CPU server's time; a large remote model can take 5.",
+    )
+    llm_passage_words: int = _setting(
+        150, "Words of each passage the model reads: the chosen unit and the sentences around it."
+    )
     user_agent: str = _setting("gidsbot/0.1 (+https://github.com/gidsbot)", "User-Agent the crawler identifies with.")
     crawl_delay: float = _setting(
         1.0, "Seconds between two requests to one host (robots.txt `Crawl-delay` wins if longer)."

@@ -445,3 +445,18 @@ def test_a_timeout_is_one_request_and_a_fast_failure_is_tried_once_more(base, fa
     fake.route = route
     answer = with_model(base, fake.base_url, llm_timeout=30).ask(BMS_FIRST)
     assert answer.notice == "" and "23 mei 2018 [1]" in answer.answer and len(fake.requests) == 2
+
+
+def test_the_model_reads_few_short_passages_the_chosen_unit_first():
+    """Defect: five whole passages made a 2,300-2,700-token prompt that a small CPU server took minutes
+    to read. The model gets the passages of the chosen units first, each cut around its unit."""
+    from bot.llm import model_context
+    from gidsbot.types import Chunk, Hit
+
+    filler = " ".join(f"Zin {n} gaat over iets anders dan de vraag." for n in range(40))
+    texts = [f"{filler} Het antwoord staat hier {n}. {filler}" for n in range(5)]
+    hits = [Hit(Chunk(f"c{n}", f"d{n}.md", f"Doc {n}", "", None, "nl", text), 1) for n, text in enumerate(texts)]
+    context = model_context(hits, [(3, "Het antwoord staat hier 3.")], passages=2, words=60)
+    assert [h.chunk.id for h in context] == ["c3", "c0"]
+    assert "Het antwoord staat hier 3." in context[0].chunk.text and len(context[0].chunk.text.split()) <= 60
+    assert hits[3].chunk.text.startswith("Zin 0")  # the index's own passage is untouched

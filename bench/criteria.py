@@ -72,37 +72,30 @@ def main() -> None:
     records = read_criteria(resolve_version(INDEX))
     by_page: dict[str, list] = {}
     for record in records:
+        # an HTML page by its path without ".html", a file under docs/ by its name without the extension
         by_page.setdefault(record.source.split("/", 3)[-1].removesuffix(".html"), []).append(record)
-    total = matched = wrong_phase = files = 0
-    seen_pages = set()
+    fiches: list[tuple[str, list[tuple[str, str]], list]] = []  # (key, expected rows, records found)
     for page in sorted(SITE.rglob("*.html")):
-        rows = _rows(page)
-        if not rows:
-            continue
         key = page.relative_to(SITE).as_posix().removesuffix(".html")
-        seen_pages.add(key)
-        found = {_key(r.text): r for r in by_page.get(key, [])}
-        for text, phase in rows:
-            total += 1
-            record = found.get(_key(text))
-            if record is None:
-                continue
-            matched += 1
-            wrong_phase += bool(phase) and record.phase != phase
+        fiches.append((key, _rows(page), by_page.get(key, [])))
+    files = 0
     for source in sorted([*(GUIDE / "pdf").glob("*.txt"), *(GUIDE / "docx").glob("*.txt")]):
-        rows = _listed(source)
+        key, rows = f"docs/{source.stem}", _listed(source)
+        files += bool(rows)
+        fiches.append((key, rows, [r for k, v in by_page.items() if k.startswith(key + ".") for r in v]))
+    total = matched = wrong_phase = 0
+    seen_pages = set()
+    for key, rows, found_records in fiches:
         if not rows:
             continue
-        key = f"docs/{source.stem}"
         seen_pages.add(key)
-        found = {_key(r.text): r for k, v in by_page.items() if k.startswith(key + ".") for r in v}
-        files += 1
+        found = {_key(r.text): r for r in found_records}
         for text, phase in rows:
             total += 1
             record = found.get(_key(text))
             if record is not None:
                 matched += 1
-                wrong_phase += record.phase != phase
+                wrong_phase += bool(phase) and record.phase != phase
     extra = sum(len(v) for k, v in by_page.items() if k not in seen_pages and k.rsplit(".", 1)[0] not in seen_pages)
     print(
         json.dumps(

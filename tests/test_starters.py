@@ -44,6 +44,19 @@ def test_starters_are_grouped_by_theme_from_the_index():
                                "Buyer Meets Supplier"]
 
 
+def test_a_french_interface_opens_on_the_french_pages_headings():
+    """Defect: starters were the index's raw Dutch headings, also in the French interface. Where the
+    index holds French pages, a French interface now starts from their headings."""
+    twins = [
+        Chunk("nl-1", "nl/papier", "Kantoorpapier", "Labels", None, "nl", "tekst"),
+        Chunk("fr-1", "fr/papier", "Papier de bureau", "Labels", None, "fr", "texte"),
+    ]
+    french = themed_topics(twins, language="fr")
+    assert french == {"products": ["Papier de bureau"], "labels": ["Papier de bureau: Labels"]}
+    assert themed_topics(twins, language="nl")["products"] == ["Kantoorpapier"]
+    assert themed_topics(twins, language="en") == themed_topics(twins)  # no English pages: all of them
+
+
 def test_starter_questions_speak_the_interface_language():
     assert question_about("FSC", "fr") == "Que dit le guide sur « FSC » ?"
     assert question_about("FSC", "nl") == "Wat zegt de gids over ‘FSC’?"

@@ -17,6 +17,7 @@ from bot import Bot
 from gidsbot.index import current_version
 from gidsbot.settings import Settings, load_settings
 from gidsbot.types import Chunk
+from ui.i18n import LANGUAGES
 from ui.starters import themed_topics, topics
 
 __all__ = ["Loaded", "load", "resolve_version"]
@@ -26,8 +27,12 @@ __all__ = ["Loaded", "load", "resolve_version"]
 class Loaded:
     bot: Bot
     chunks_of: dict[str, list[Chunk]]  # source -> its passages in document order
-    themes: dict[str, list[str]]  # theme -> topics for starter questions
+    themes_by_language: dict[str, dict[str, list[str]]]  # interface language -> theme -> starter topics
     topics: list[str]  # every heading worth asking about, for follow-up questions
+
+    def themes(self, language: str) -> dict[str, list[str]]:
+        """Starter topics by theme for an interface in ``language`` (from its pages when the index has any)."""
+        return self.themes_by_language.get(language) or self.themes_by_language.get("", {})
 
     @property
     def version(self) -> str:
@@ -43,7 +48,8 @@ def _load(index: str, version: str) -> Loaded:
     for passages in chunks_of.values():
         passages.sort(key=lambda c: c.position)
     every = [topic for topic, _ in topics(bot.index.chunks)]
-    return Loaded(bot, dict(chunks_of), themed_topics(bot.index.chunks), every)
+    themes = {lang: themed_topics(bot.index.chunks, language=lang) for lang in ("", *LANGUAGES)}
+    return Loaded(bot, dict(chunks_of), themes, every)
 
 
 def resolve_version(settings: Settings, sticky: str = "") -> str:

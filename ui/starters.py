@@ -111,8 +111,12 @@ def theme_of(topic: str) -> str:
     return next((theme for theme, words in _THEME_WORDS.items() if words.search(folded)), "other")
 
 
-def themed_topics(chunks: Iterable[Chunk], per_theme: int = PER_THEME) -> dict[str, list[str]]:
-    """Up to ``per_theme`` topics for each theme the index has, at most two per document per theme."""
+def themed_topics(chunks: Iterable[Chunk], per_theme: int = PER_THEME, language: str = "") -> dict[str, list[str]]:
+    """Up to ``per_theme`` topics for each theme the index has, at most two per document per theme; from
+    the pages in ``language`` when the index has any (a French interface opens on French headings)."""
+    chunks = list(chunks)
+    if language and any(c.language == language for c in chunks):
+        chunks = [c for c in chunks if c.language == language]
     grouped: dict[str, list[str]] = {theme: [] for theme in THEMES}
     per_document: dict[tuple[str, str], int] = {}
     for topic, source in topics(chunks):

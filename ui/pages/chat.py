@@ -140,7 +140,7 @@ def ask(shell: Shell, question: str) -> None:
 def starters(shell: Shell) -> None:
     """Questions grouped by theme, from the headings the index holds, in the interface language."""
     assert shell.loaded is not None
-    themes = shell.loaded.themes
+    themes = shell.loaded.themes(shell.lang)
     if not themes:
         return
     st.subheader(t("starters", shell.lang), anchor=False)

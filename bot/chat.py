@@ -330,18 +330,17 @@ class Bot:
         elif turn.model_failed:
             yield from self._replay(self._fallback(turn, found), stream)
         elif turn.private:
-            answer = self._extractive(turn, found)
-            answer.notice = phrase("personal_data", turn.language)
-            yield from self._replay(answer, stream)
+            yield from self._replay(self._fallback(turn, found, "personal_data"), stream)
         else:
             yield from self._model_answer(turn, found, stream)
 
     def _extractive(self, turn: _Turn, found: Found) -> Answer:
         return extractive_answer(turn.question, turn.language, found.top, found.picked)
 
-    def _fallback(self, turn: _Turn, found: Found) -> Answer:
+    def _fallback(self, turn: _Turn, found: Found, why: str = "llm_fallback") -> Answer:
+        """The extractive answer where a model answer was expected, with a notice saying ``why``."""
         answer = self._extractive(turn, found)
-        answer.notice = phrase("llm_fallback", turn.language)
+        answer.notice = phrase(why, turn.language)
         return answer
 
     def _replay(self, answer: Answer, stream: bool = True) -> Iterator[str | Answer]:

@@ -27,7 +27,7 @@ from wordfreq import zipf_frequency
 
 from bot.query import Query
 from bot.retrieve import LoadedIndex
-from bot.select import KIND_FEATURES, Picked, coverage, idf
+from bot.select import SEEN_KINDS, Picked, coverage, idf
 from gidsbot.embeddings import NamedEmbeddings
 from gidsbot.text import LANGUAGES, term_variants, terms
 from gidsbot.types import Hit
@@ -229,10 +229,7 @@ def _unmet(query: Query, picked: Sequence[Picked]) -> bool:
     """Does the question ask for a kind of answer (a date, a figure, an amount, an identifier, a contact)
     that none of the units to be quoted holds? "Hoeveel kost een licentie?" is not answered by a
     sentence about licences without an amount."""
-    return any(
-        kind in query.kinds and not any(p.features.get(feature, 0.0) > 0 for p in picked)
-        for kind, feature in KIND_FEATURES.items()
-    )
+    return any(kind in query.kinds and not any(p.features.get(kind, 0.0) > 0 for p in picked) for kind in SEEN_KINDS)
 
 
 class Judge:

@@ -12,7 +12,8 @@ as given ("in 2021" against "14 juni 2021").
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from gidsbot.text import sentences
 
@@ -98,15 +99,12 @@ def figures(text: str) -> tuple[set[str], set[str]]:
     return dates, numbers
 
 
+@dataclass(frozen=True)
 class Unsupported:
     """A sentence of the model's answer and the figures in it no cited passage holds."""
 
-    def __init__(self, sentence: str, missing: Sequence[str]) -> None:
-        self.sentence = sentence
-        self.missing = list(missing)
-
-    def __repr__(self) -> str:
-        return f"Unsupported({self.sentence!r}, {self.missing!r})"
+    sentence: str
+    missing: list[str]
 
 
 def unsupported_sentences(text: str, passages: Mapping[int, str]) -> list[Unsupported]:

@@ -20,6 +20,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from bot.prompts import LANGUAGE_NAMES, STANDALONE_PROMPT, SYSTEM_PROMPT
+from bot.query import answer_kinds
 from gidsbot.errors import ModelError
 from gidsbot.text import content_words, sentences, term_variants
 from gidsbot.types import Chunk, Hit
@@ -180,20 +181,15 @@ def _one_line(text: str) -> str | None:
     return re.sub(r"^(?:standalone question|question|vraag)\s*:\s*", "", lines[0], flags=re.IGNORECASE) or None
 
 
-_QUESTION_OPENER = re.compile(
-    r"^(?:wie|wat|welke?|waar|wanneer|hoe|hoeveel|waarom|is|zijn|mag|mogen|moet|moeten|kan|kunnen|heeft|hebben"
-    r"|bestaat|geldt|wordt|worden|qui|que|quoi|quel|quelle|quels|quelles|où|quand|comment|combien|pourquoi|est-ce"
-    r"|peut-on|faut-il|y a-t-il|who|what|which|where|when|how|why|is|are|can|must|should|does|do|did|has|have)\b",
-    re.I,
-)
 _CITED = re.compile(r"\[\s*\d{1,3}\s*\]|\(\s*\d{1,3}\s*\)")
 
 
 def is_rewrite_of(rewrite: str, question: str) -> bool:
-    """Is ``rewrite`` a question (a question mark, or a question word first), free of citations, that
-    keeps at least half of the follow-up's own key words ("tweede" of "En de tweede?")?"""
+    """Is ``rewrite`` a question (a question mark, or a kind of answer it asks for, as bot/query.py reads
+    it), free of citations, that keeps at least half of the follow-up's own key words ("tweede" of
+    "En de tweede?")?"""
     text = rewrite.strip()
-    if _CITED.search(text) or not (text.endswith("?") or _QUESTION_OPENER.match(text)):
+    if _CITED.search(text) or not (text.endswith("?") or answer_kinds(text)):
         return False
     wanted = term_variants(" ".join(content_words(question)))
     if not wanted:

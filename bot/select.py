@@ -21,7 +21,7 @@ from gidsbot.text import fold, term_variants
 from gidsbot.types import Hit
 from gidsbot.units import QUOTABLE
 
-__all__ = ["DATE", "KIND_FEATURES", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
+__all__ = ["DATE", "SEEN_KINDS", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
 
 DATE = re.compile(
     r"\b(?:\d{1,2}(?:er)?\s+(?:jan|feb|maa|mar|apr|mei|mai|may|jun|jui|jul|aug|aoû|sep|okt|oct|nov|dec|déc)\w*\.?"
@@ -48,8 +48,8 @@ _ORGANISATION = re.compile(
 # 2012/27/EU, 995/2010, article 52, CPV 30213100-6
 _CODE = re.compile(r"\b(?:[A-Z]{2,}[ -]?\d[\d.:-]*|\d{2,4}/\d{1,4}(?:/\w+)?|(?:art(?:ikel|icle)?\.?|§)\s*\d+\w*)", re.I)
 _MONEY = re.compile(r"€|\b(?:euros?|EUR|eurocent)\b", re.I)
-# the kinds of answer a unit can be seen to hold or lack, and the feature that tells
-KIND_FEATURES = {"date": "date", "number": "number", "code": "code", "contact": "contact", "money": "money"}
+# the kinds of answer a unit can be seen to hold or lack: each has a feature of the same name (_fit)
+SEEN_KINDS = ("date", "number", "code", "contact", "money")
 # a line naming a linked file: "Modelbestek levering van laptops (PDF, 3 blz.)"
 _DOCUMENT_LINK = re.compile(r"\([^()]*\b(?:PDF|DOCX?|XLSX?|ODT|Word|Excel)\b[^()]*\)\s*\.?\s*$", re.I)
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ./-]{7,}\d|https?://|www\.")

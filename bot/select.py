@@ -130,10 +130,17 @@ def coverage(wanted: Sequence[frozenset[str]], passages: Sequence[Set[str]], ind
 
 def _unasked(text: str, asked: str) -> str:
     """``text`` without the dates and figures the question itself names: "Sinds wanneer geldt de wet
-    van 17 juni 2016?" is not answered by a sentence whose only date is the law's own."""
-    for pattern in (DATE, _FIGURE):
-        for found in {m.group() for m in pattern.finditer(asked)}:
-            text = text.replace(found, " ")
+    van 17 juni 2016?" is not answered by a sentence whose only date is the law's own. A date is the
+    question's own when all its figures are ("in 2014" for "de omzendbrief van 2014"); a fuller one
+    ("21 mei 2014") is new and stays whole."""
+    figures = {m.group() for m in _FIGURE.finditer(asked)}
+    dates = [m.span() for m in DATE.finditer(text)]
+    blank = [(a, b) for a, b in dates if all(f.group() in figures for f in _FIGURE.finditer(text[a:b]))]
+    for match in _FIGURE.finditer(text):
+        if match.group() in figures and not any(a <= match.start() < b for a, b in dates):
+            blank.append(match.span())
+    for start, end in sorted(blank, reverse=True):
+        text = text[:start] + " " + text[end:]
     return text
 
 

@@ -37,7 +37,7 @@ class Settings:
         "Embedding models joined by `+`: `e5`, `use`, `hashing` (tests), `sentence-transformers:<name or path>`.",
         shown="*(as built, else `e5+use`)*",
     )
-    top_k: int = _setting(5, "How many passages an answer may cite.")
+    top_k: int = _setting(8, "How many of the best passages an answer may quote from.")
     bm25_weight: float = _setting(0.5, "Weight of BM25 in the reciprocal-rank fusion (each dense model weighs 1).")
     sentence_weight: float = _setting(0.5, "Weight, in the fusion, of the ranking of passages by their best sentence.")
     min_evidence: float = _setting(

@@ -95,3 +95,18 @@ def test_the_name_of_a_linked_file_is_no_answer_unless_asked_where():
     link = Sentence("Modelbestek levering van laptops (PDF, 3 blz.)", None, frozenset())
     assert _fit(link, read_query("Hoeveel punten krijgt de prijs in het modelbestek?", "nl"))["link"] < 0
     assert _fit(link, read_query("Waar vind ik het modelbestek voor laptops?", "nl"))["link"] == 0
+
+
+def test_a_fuller_date_than_the_question_names_is_an_answer_the_question_own_date_is_not():
+    from bot.retrieve import Sentence
+    from bot.select import _fit
+
+    def date(text: str, question: str) -> float:
+        return _fit(Sentence(text, None, frozenset()), read_query(question, "nl"))["date"]
+
+    published = "In welk Staatsblad verscheen de omzendbrief van 2014?"
+    assert date("De tekst verscheen in het Staatsblad van 21 mei 2014.", published) > 0
+    assert date("De omzendbrief werd in 2014 goedgekeurd.", published) < 0
+    since = "Sinds wanneer geldt de wet van 17 juni 2016?"
+    assert date("De wet van 17 juni 2016 regelt de plaatsing.", since) < 0
+    assert date("De wet van 17 juni 2016 geldt sinds 30 juni 2017.", since) > 0

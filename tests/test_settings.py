@@ -41,7 +41,7 @@ def test_the_crawler_takes_its_defaults_from_the_declaration():
 
 def test_options_win_over_environment_over_defaults():
     env = {"GIDSBOT_TOP_K": "7", "GIDSBOT_INDEX": "/srv/idx"}
-    assert load_settings(environ={}).top_k == 5
+    assert load_settings(environ={}).top_k == 8
     assert load_settings(environ=env).top_k == 7
     assert load_settings(environ=env, top_k=3).top_k == 3
     assert load_settings(environ=env).index == Path("/srv/idx")

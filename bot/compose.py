@@ -58,10 +58,17 @@ def _numbers(ordered: Sequence[Picked], hits: Sequence[Hit]) -> dict[int, int]:
     return numbers
 
 
+# A number in brackets in a document ("De looptijd bedraagt [48] maanden", a model specification's
+# blank to fill in) would read as a citation to a source that is not there.
+_BRACKETED_NUMBER = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
+WORD_JOINER = "\u2060"  # invisible: "[48]" still reads as written, but is no citation mark
+
+
 def _quote(p: Picked, n: int) -> str:
-    if "\n" in p.text:  # a list or table: its lines stay lines
-        return f"{p.text.rstrip()} [{n}]"
-    return f"{p.text} [{n}]"
+    text = _BRACKETED_NUMBER.sub(lambda m: f"[{m.group(1)}{WORD_JOINER}]", p.text)
+    if "\n" in text:  # a list or table: its lines stay lines
+        return f"{text.rstrip()} [{n}]"
+    return f"{text} [{n}]"
 
 
 def extractive_answer(question: str, language: str, hits: Sequence[Hit], picked: Sequence[Picked]) -> Answer:

@@ -33,13 +33,17 @@ def _function_word_vote(text: str) -> str | None:
     """
     tokens = words(text)
     counts = {lang: sum(1 for t in tokens if t in _QUESTION_WORDS[lang]) for lang in LANGUAGES}
+    counts["en"] += len(_ARTICLE_A.findall(text))  # "a", not the French "à" that folds to it
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if ranked[0][1] >= ranked[1][1] + 1 + (ranked[0][1] > 2):
         return ranked[0][0]
     return None
 
 
-# Function words that belong to one language only (ambiguous ones like "de", "in", "en" left out).
+_ARTICLE_A = re.compile(r"(?<![^\W\d_])[aA](?![^\W\d_'’])")
+
+# Function words that belong to one language only (ambiguous ones like "de", "in", "en", "je" left out, and
+# English "a", which is French "à" once accents are folded).
 _QUESTION_WORDS = {
     "nl": frozenset(
         [
@@ -70,6 +74,12 @@ _QUESTION_WORDS = {
             "die",
             "kan",
             "moet",
+            "welk",
+            "wordt",
+            "mag",
+            "geen",
+            "ik",
+            "onze",
         ]
     ),
     "fr": frozenset(
@@ -101,13 +111,23 @@ _QUESTION_WORDS = {
             "ces",
             "au",
             "aux",
+            "un",
+            "quoi",
+            "ou",
+            "il",
+            "elle",
+            "nous",
+            "vous",
+            "doit",
+            "peut",
+            "faut",
+            "pas",
         ]
     ),
     "en": frozenset(
         [
             "the",
             "of",
-            "a",
             "an",
             "and",
             "what",

@@ -19,6 +19,7 @@ import pytest
 from bot import Answer, Bot
 from bot.evaluate import evaluate, phantom_numbers
 from bot.prompts import STANDALONE_PROMPT, SYSTEM_PROMPT, phrase
+from bot.verify import cited_numbers
 from gidsbot.settings import Settings, load_settings
 from gidsbot.types import Citation
 from ingest.pipeline import bundled_corpus, run_ingest
@@ -460,3 +461,16 @@ def test_the_model_reads_few_short_passages_the_chosen_unit_first():
     assert [h.chunk.id for h in context] == ["c3", "c0"]
     assert "Het antwoord staat hier 3." in context[0].chunk.text and len(context[0].chunk.text.split()) <= 60
     assert hits[3].chunk.text.startswith("Zin 0")  # the index's own passage is untouched
+
+
+def test_a_number_in_brackets_in_a_quoted_document_is_no_citation():
+    from bot.compose import extractive_answer
+    from bot.select import Picked
+    from gidsbot.types import Chunk, Hit
+
+    chunk = Chunk("c1", "https://example.org/modelbestek.pdf", "Modelbestek", "Duur", 1, "nl", "")
+    unit = Picked("De looptijd bedraagt [48] maanden vanaf de sluiting.", 0, 0, 1.0)
+    answer = extractive_answer("Hoe lang loopt de opdracht?", "nl", [Hit(chunk, 1.0)], [unit])
+    assert cited_numbers(answer.answer) == [1]
+    assert not phantom_numbers(answer)
+    assert "[48\u2060] maanden" in answer.answer  # reads as the document writes it

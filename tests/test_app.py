@@ -129,7 +129,9 @@ def test_starter_questions_are_grouped_by_theme_and_ask(monkeypatch, hashing_ind
     app = _app(monkeypatch, hashing_index)
     text = _text(app)
     assert "Product groups" in text and "Legal and policy background" in text
-    starter = next(b for b in app.button if "ICT" in b.label)
+    starters = [b for b in app.button if b.key.startswith("starter-")]
+    assert starters and all(b.label.startswith("What does the guide say about") for b in starters)  # questions
+    starter = next(b for b in starters if "ICT" in b.label)
     starter.click().run()
     assert not app.exception
     assert len(app.chat_message) == 2

@@ -29,6 +29,7 @@ pytestmark = [
 VLAAMS = "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
 BMS = "Wanneer werd de eerste Buyer Meets Supplier gehouden?"
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 650}  # a 1366 x 768 screen less the browser's own bars
 WAIT = 60_000  # ms: the first answer loads the index
 
 HOSTILE = """<html lang="nl"><head><title>Fiche vergaderzalen</title></head><body><main>
@@ -39,12 +40,40 @@ HOSTILE = """<html lang="nl"><head><title>Fiche vergaderzalen</title></head><bod
 </main></body></html>"""
 
 
+FRENCH = """<html lang="fr"><head><title>Salles de réunion durables</title></head><body><main>
+<h1>Salles de réunion durables</h1>
+<h2>Choisir une salle accessible</h2>
+<p>Préférez une salle que les participants rejoignent à pied, à vélo ou en train, et qui fonctionne à
+l'électricité verte. Demandez au gestionnaire comment il trie les déchets après la réunion.</p>
+</main></body></html>"""
+
+# Where the latest question sits below the app's header (which is drawn over the scroll box), and how tall
+# the visible part of the box is (pixels).
+QUESTION_PLACE = """() => {
+  const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
+  const asked = [...document.querySelectorAll('[data-testid="stChatMessage"]')]
+    .filter((m) => m.querySelector('[data-testid="stChatMessageAvatarUser"]'));
+  const last = asked[asked.length - 1].getBoundingClientRect();
+  const frame = box.getBoundingClientRect();
+  const header = document.querySelector('[data-testid="stHeader"]');
+  const clear = Math.max(frame.top, header ? header.getBoundingClientRect().bottom : 0);
+  return {top: last.top - clear, bottom: last.bottom - clear, height: frame.bottom - clear, scrolled: box.scrollTop};
+}"""
+
+
+def _question_in_view(page: object) -> dict[str, float]:
+    """Where the latest question sits once the page has settled (the app places it after the answer)."""
+    page.wait_for_timeout(1500)  # type: ignore[attr-defined]
+    return page.evaluate(QUESTION_PLACE)  # type: ignore[attr-defined,no-any-return]
+
+
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("docs")
     corpus = Path(__file__).resolve().parents[1] / "corpus"
     (folder / VLAAMS).write_bytes((corpus / VLAAMS).read_bytes())
     (folder / "vergaderzalen.html").write_text(HOSTILE, encoding="utf-8")
+    (folder / "salles-de-reunion.html").write_text(FRENCH, encoding="utf-8")
     (folder / "payload.txt").write_text(
         "Vergaderzalen payload <script>alert(4)</script> en <img src=x onerror=alert(5)> en "
         "![beeld](http://127.0.0.1:9/x.png) in een document over vergaderzalen.", encoding="utf-8")
@@ -90,10 +119,14 @@ def _answer(page: object, question: str = BMS) -> None:
     page.get_by_text("23 mei 2018").first.wait_for(timeout=WAIT)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
 def test_question_in_the_browser_gets_a_cited_answer(app, tmp_path, viewport):
     with browser_page(**viewport) as page:
         page.goto(app.url)
+        page.get_by_text("To get started").wait_for(timeout=WAIT)
+        page.wait_for_timeout(1000)
+        title = page.get_by_role("heading", name="gidsbot").bounding_box()
+        assert title is not None and title["y"] >= 0  # the start page opens at its top, not pinned to its end
         _answer(page)
         page.get_by_text(VLAAMS, exact=False).first.wait_for()  # the source card names the document
         page.locator(".stMarkdownColoredBackground").first.wait_for()  # the answering sentence, highlighted
@@ -101,7 +134,14 @@ def test_question_in_the_browser_gets_a_cited_answer(app, tmp_path, viewport):
         overflow = page.evaluate("""() => Math.max(...['stAppViewContainer', 'stMainBlockContainer'].map(id => {
             const e = document.querySelector(`[data-testid=${id}]`); return e.scrollWidth - e.clientWidth; }))""")
         page.screenshot(path=str(tmp_path / f"answer-{viewport['width']}.png"))
+        # a second answer makes the page longer than the screen: the new question stays at the top of the view
+        ask(page, BMS)
+        page.locator('[data-testid="stChatMessage"]').nth(3).get_by_text("23 mei 2018").first.wait_for(timeout=WAIT)
+        place = _question_in_view(page)
+        page.screenshot(path=str(tmp_path / f"second-{viewport['width']}.png"))
     assert overflow <= 0  # nothing wider than a phone's screen
+    assert place["scrolled"] > 0  # the page was long enough to need it
+    assert place["top"] >= 0 and place["bottom"] <= place["height"] / 3, place
 
 
 def test_interface_language_follows_the_browser_and_the_switch(app, tmp_path):
@@ -110,6 +150,10 @@ def test_interface_language_follows_the_browser_and_the_switch(app, tmp_path):
         page.get_by_placeholder("Une question sur les achats durables ?").wait_for(timeout=WAIT)
         page.get_by_text("Pour commencer").wait_for()
         page.screenshot(path=str(tmp_path / "french.png"))
+        # the starters are French questions about the French page's headings
+        starters = page.locator("[class*='st-key-starter-'] button").all_inner_texts()
+        assert starters and all(s.startswith("Que dit le guide sur") for s in starters), starters
+        assert any("réunion" in s.lower() for s in starters), starters
         page.get_by_role("radiogroup", name="Taal · Langue · Language").get_by_role("radio", name="NL").click()
         page.get_by_placeholder("Vraag iets over duurzaam aankopen…").wait_for(timeout=WAIT)
         page.get_by_text("Om te beginnen").wait_for()
@@ -187,10 +231,10 @@ def test_status_page_shows_the_document_count_and_the_last_ingest(app, tmp_path,
         page.goto(app.url + "/status")
         page.get_by_text("Index status").wait_for(timeout=WAIT)
         documents = page.get_by_test_id("stMetric").filter(has_text="Documents").first
-        assert documents.get_by_test_id("stMetricValue").inner_text() == "3"
+        assert documents.get_by_test_id("stMetricValue").inner_text() == "4"
         page.get_by_text("Last ingest").wait_for()
         added = page.get_by_test_id("stMetric").filter(has_text="Added").first
-        assert added.get_by_test_id("stMetricValue").inner_text() == "3"
+        assert added.get_by_test_id("stMetricValue").inner_text() == "4"
         page.get_by_text("Versions to roll back to").wait_for()
         page.screenshot(path=str(tmp_path / f"status-{viewport['width']}.png"), full_page=True)
 

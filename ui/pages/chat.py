@@ -32,6 +32,37 @@ EXCHANGES = "exchanges"
 # what the input takes: far above the bot's limit, so a long paste gets a sentence instead of vanishing
 PASTE_LIMIT = 10 * MAX_QUESTION_CHARS
 PENDING = "pending"
+# After an answer the page would stay scrolled to its end (Streamlit keeps a chat pinned to the bottom):
+# on a phone or a projector the question and the start of the answer are then above the screen. This
+# scrolls the app's scroll box so that the latest question sits at its top, below the app's header; a few
+# tries, since cards and fonts still change the height for a moment. It holds no text from the page or the
+# question.
+KEEP_QUESTION_IN_VIEW = """<script>
+(() => {
+  const place = () => {
+    const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
+    const asked = [...document.querySelectorAll('[data-testid="stChatMessage"]')]
+      .filter((m) => m.querySelector('[data-testid="stChatMessageAvatarUser"]'));
+    const last = asked[asked.length - 1];
+    if (!box || !last) return;
+    const header = document.querySelector('[data-testid="stHeader"]');  // drawn over the scroll box's top
+    const clear = Math.max(box.getBoundingClientRect().top, header ? header.getBoundingClientRect().bottom : 0);
+    box.scrollTop += last.getBoundingClientRect().top - clear - 8;
+  };
+  [0, 150, 500, 1200].forEach((ms) => setTimeout(place, ms));
+})();
+</script>"""
+# The start page is taller than a phone's screen and would open pinned to its end, the title and the
+# language switch out of sight: it opens at the top.
+START_AT_TOP = """<script>
+(() => {
+  const top = () => {
+    const box = document.querySelector('[data-testid="stAppScrollToBottomContainer"]');
+    if (box) box.scrollTop = 0;
+  };
+  [0, 150, 500].forEach((ms) => setTimeout(top, ms));
+})();
+</script>"""
 
 
 def queue(question: str) -> None:
@@ -138,7 +169,7 @@ def ask(shell: Shell, question: str) -> None:
 
 
 def starters(shell: Shell) -> None:
-    """Questions grouped by theme, from the headings the index holds, in the interface language."""
+    """Questions grouped by theme, about the headings the index holds, in the interface language."""
     assert shell.loaded is not None
     themes = shell.loaded.themes(shell.lang)
     if not themes:
@@ -152,14 +183,14 @@ def starters(shell: Shell) -> None:
             for theme, topics in part:
                 st.markdown(f"**{md_escape(t('theme_' + theme, shell.lang))}**")
                 for j, topic in enumerate(topics):
-                    # The button shows the heading; the question around it is in the interface language.
+                    # The button reads as the question it asks, in the interface language, around a heading
+                    # the index holds (a question about an existing heading is one the bot can answer).
                     question = question_about(topic, shell.lang)
                     st.button(
-                        md_escape(topic),
+                        md_escape(question),
                         key=f"starter-{theme}-{j}",
                         on_click=queue,
                         args=(question,),
-                        help=md_escape(question),
                         width="stretch",
                         wrap=True,
                     )
@@ -180,6 +211,7 @@ def conversation(shell: Shell, pending: str | None) -> None:
         render_exchange(exchange, shell.lang, shell.store, queue, latest=True)
     if pending:
         ask(shell, pending)
+        st.html(KEEP_QUESTION_IN_VIEW, unsafe_allow_javascript=True)
 
 
 def actions(shell: Shell) -> None:
@@ -225,6 +257,7 @@ def main() -> None:
     pending = st.session_state.pop(PENDING, None)
     if not exchanges() and not pending:
         starters(shell)
+        st.html(START_AT_TOP, unsafe_allow_javascript=True)
     conversation(shell, pending)
     if exchanges():
         actions(shell)

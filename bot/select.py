@@ -23,11 +23,11 @@ from gidsbot.units import QUOTABLE
 
 __all__ = ["DATE", "SEEN_KINDS", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
 
+# month names (and their short forms) in Dutch, French and English
+_MONTH = r"(?:jan|feb|fév|fev|maa|mar|apr|avr|mei|mai|may|jun|jui|jul|aug|aoû|aou|sep|okt|oct|nov|dec|déc)\w*"
 DATE = re.compile(
-    r"\b(?:\d{1,2}(?:er)?\s+(?:jan|feb|maa|mar|apr|mei|mai|may|jun|jui|jul|aug|aoû|sep|okt|oct|nov|dec|déc)\w*\.?"
-    r"\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|(?:jan|feb|maa|mar|apr|mei|mai|may|jun|jui|jul|aug|aoû|sep|okt|oct"
-    r"|nov|dec|déc)\w*\s+(?:19|20)\d{2}|(?:in|en|op|le|on|since|sinds|depuis|vanaf|tot|from|until|jusqu'en)"
-    r"\s+(?:19|20)\d{2})\b",
+    rf"\b(?:\d{{1,2}}(?:er)?\s+{_MONTH}\.?\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_MONTH}\s+(?:19|20)\d{{2}}"
+    r"|(?:in|en|op|le|on|since|sinds|depuis|vanaf|tot|from|until|jusqu'en)\s+(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -163,7 +163,9 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
     if "date" in kinds:
         out["date"] = 0.3 if DATE.search(text) else 0.12 if _YEAR.search(text) else -0.15
     if "number" in kinds:
-        out["number"] = 0.2 if NUMBER.search(text) else -0.15
+        # "Hoeveel ..." is not answered by a date: its figures count only when a date is asked for too
+        figures = text if "date" in kinds else _YEAR.sub(" ", DATE.sub(" ", text))
+        out["number"] = 0.2 if NUMBER.search(figures) else -0.15
         if query.counted and _counts(text, query.counted):
             out["counted"] = COUNTED_BONUS
     if "list" in kinds:

@@ -110,3 +110,15 @@ def test_a_fuller_date_than_the_question_names_is_an_answer_the_question_own_dat
     since = "Sinds wanneer geldt de wet van 17 juni 2016?"
     assert date("De wet van 17 juni 2016 regelt de plaatsing.", since) < 0
     assert date("De wet van 17 juni 2016 geldt sinds 30 juni 2017.", since) > 0
+
+
+def test_a_date_is_no_answer_to_how_many():
+    from bot.retrieve import Sentence
+    from bot.select import _fit
+
+    def number(text: str, question: str) -> float:
+        return _fit(Sentence(text, None, frozenset()), read_query(question, "fr"))["number"]
+
+    score = "Quel écoscore minimal la circulaire imposait-elle pour les camionnettes ?"
+    assert number("Elle remplace la circulaire du 21 avril 2017.", score) < 0
+    assert number("Les camionnettes doivent atteindre un écoscore de 62 au moins.", score) > 0

@@ -1,13 +1,14 @@
 # Two commands do all the set-up (see README):
 #   make run    install what is missing, build the index from the bundled corpus if there is none, start the chat
-#   make test   install the test tools (and Debian's Chromium for the browser tests), lint, run the tests
+#   make test   install the test tools (and Debian's Chromium, PostgreSQL and nginx for the browser and
+#               replica tests), lint, run the tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-dev browser lint bench
+.PHONY: run test install install-dev browser servers lint bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +31,16 @@ browser:
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; \
 	fi
 
+# tests/test_postgres.py and tests/test_replicas.py start their own PostgreSQL and nginx from these
+servers:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql nginx; \
+	fi
+
 run: install
 	$(BIN)/gidsbot serve --port $(PORT)
 
-test: install-dev browser
+test: install-dev browser servers
 	$(BIN)/ruff check .
 	$(BIN)/mypy gidsbot ingest bot ui
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest

@@ -8,7 +8,8 @@
     │   └── IndexCorrupt         files are missing or unreadable
     ├── IngestError              an ingestion could not complete (the old index keeps serving)
     ├── QuestionError            the question cannot be answered as asked (empty, too long)
-    └── ModelError               an embedding or language model failed
+    ├── ModelError               an embedding or language model failed
+    └── StoreError               the feedback database could not be reached or refused a statement
 
 The CLI and the app print ``str(error)``; a traceback reaching a user is a bug.
 """
@@ -25,6 +26,7 @@ __all__ = [
     "IngestError",
     "ModelError",
     "QuestionError",
+    "StoreError",
 ]
 
 
@@ -62,3 +64,8 @@ class QuestionError(GidsbotError):
 
 class ModelError(GidsbotError):
     pass
+
+
+class StoreError(GidsbotError):
+    """The feedback database could not be reached or refused a statement; str() names the database
+    (the store's label), never its password."""

@@ -94,6 +94,12 @@ class Settings:
         "SQLite file for feedback from the app; empty puts `feedback.sqlite` in the index folder's parent "
         "(`data/feedback.sqlite`).",
     )
+    database_url: str = _setting(
+        "",
+        "PostgreSQL database for the feedback, shared by several app replicas (e.g. "
+        "`postgresql://user:pass@host:5432/gidsbot`; needs `pip install 'gidsbot[postgres]'`). "
+        "Takes precedence over `GIDSBOT_FEEDBACK_DB`; empty means SQLite.",
+    )
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -229,7 +229,7 @@ def test_status_page_shows_counts_last_report_versions_and_feedback(monkeypatch,
     assert any(OFF_TOPIC in str(f.values) for f in frames)  # the question the guide could not answer
     assert {b.label for b in app.get("download_button")} == {"Download CSV"}
     captions = [c.value for c in app.caption]
-    assert "Feedback file\\: feedback.sqlite" in captions and not any(str(feedback_db) in c for c in captions)
+    assert "Feedback stored in\\: feedback.sqlite" in captions and not any(str(feedback_db) in c for c in captions)
 
 
 def test_status_page_lists_failures_and_skips_of_the_last_ingest(monkeypatch, tmp_path, feedback_db):

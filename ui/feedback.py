@@ -2,9 +2,11 @@
 
 Several app sessions (and several app replicas reading one index) write at once, so each write
 opens its own short connection in WAL mode with a busy timeout: writers queue for a moment
-instead of failing with "database is locked", and readers never block them.
+instead of failing with "database is locked", and readers never block them. Replicas on several
+machines share a PostgreSQL database instead (``GIDSBOT_DATABASE_URL``, ui/feedback_postgres.py):
+:func:`open_store` picks the one the settings name, and both keep the same rows the same way.
 
-    store = FeedbackStore(feedback_path(settings))
+    store = open_store(settings)
     store.rate(Rated(message_id, question, answer, sources, index_version, ...), rating=1)
     store.comment(message_id, "the link was dead")
     store.unanswered_question("Hoe bak ik een taart?", "nl", version, closest=["Fiche papier"])
@@ -24,13 +26,27 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from gidsbot.errors import ConfigError, StoreError
 from gidsbot.privacy import redact
 from gidsbot.settings import Settings
 from gidsbot.types import Answer
 
-__all__ = ["FeedbackStore", "Rated", "feedback_path", "to_csv"]
+__all__ = [
+    "STORE_ERRORS",
+    "FeedbackStore",
+    "Rated",
+    "Store",
+    "StoreError",
+    "answer_row",
+    "feedback_item",
+    "feedback_path",
+    "open_store",
+    "stamp",
+    "to_csv",
+    "unanswered_row",
+]
 
 BUSY_TIMEOUT_MS = 15000
 # a write that still finds the file locked is tried again, after a short pause, this many times in all
@@ -85,8 +101,46 @@ def feedback_path(settings: Settings) -> Path:
     return Path(settings.index).expanduser().resolve().parent / "feedback.sqlite"
 
 
+# What a store may raise: the chat and /status catch these and carry on (ConfigError: psycopg missing).
+STORE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, OSError, StoreError, ConfigError)
+
+
+class Store(Protocol):
+    """What the app asks of a feedback store, SQLite (:class:`FeedbackStore`) or PostgreSQL."""
+
+    @property
+    def label(self) -> str:
+        """Where the feedback goes, fit to show on a projector: no server path, no password."""
+        ...
+
+    def rate(self, record: Rated, rating: int | None) -> None: ...
+
+    def comment(self, record: Rated, comment: str) -> None: ...
+
+    def unanswered_question(self, question: str, language: str, index_version: str, closest: Sequence[str]) -> None: ...
+
+    def feedback(self, limit: int = 500) -> list[dict[str, Any]]: ...
+
+    def unanswered(self, limit: int = 500) -> list[dict[str, Any]]: ...
+
+
+def open_store(settings: Settings) -> Store:
+    """The PostgreSQL store when ``GIDSBOT_DATABASE_URL`` is set, else the SQLite file. Nothing is
+    opened yet: a store that cannot be reached fails at its first read or write, not here."""
+    if settings.database_url:
+        from ui.feedback_postgres import PostgresFeedbackStore  # psycopg is needed only then
+
+        return PostgresFeedbackStore(settings.database_url)
+    return FeedbackStore(feedback_path(settings))
+
+
+def stamp(moment: datetime) -> str:
+    """A time as the stores return it: UTC, to the second, ``2025-03-01T09:30:00Z``."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return stamp(datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -117,9 +171,58 @@ class Rated:
         )
 
 
+def answer_row(record: Rated, column: str, value: object) -> dict[str, Any]:
+    """The columns of an answer's feedback row, personal data redacted; ``column`` ("rating" or
+    "comment") holds ``value`` and the other column its empty value."""
+    if column == "comment":
+        value = redact(str(value).strip())
+    return {
+        "message_id": record.message_id,
+        "rating": value if column == "rating" else None,
+        "comment": value if column == "comment" else "",
+        "question": redact(record.question),
+        "answer": redact(record.answer),
+        "found": record.found,
+        "language": record.language,
+        "interface_language": record.interface_language,
+        "sources": list(record.sources),
+        "index_version": record.index_version,
+    }
+
+
+def unanswered_row(question: str, language: str, index_version: str, closest: Sequence[str]) -> dict[str, Any]:
+    """The columns of an unanswered question's row, personal data redacted."""
+    return {
+        "question": redact(question),
+        "language": language,
+        "index_version": index_version,
+        "closest": list(closest),
+    }
+
+
+def feedback_item(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A feedback row as both stores return it: rating "up"/"down"/"", found a bool, sources a list."""
+    item = dict(row)
+    item["rating"] = {1: "up", 0: "down"}.get(item["rating"], "")
+    item["found"] = bool(item["found"])
+    if isinstance(item["sources"], str):
+        item["sources"] = json.loads(item["sources"] or "[]")
+    for key in ("created", "updated"):
+        if isinstance(item[key], datetime):
+            item[key] = stamp(item[key])
+    return item
+
+
 class FeedbackStore:
+    """The feedback in one SQLite file: the default, for one machine."""
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+
+    @property
+    def label(self) -> str:
+        # the file name only: a server path tells a workshop on the projector nothing and the world too much
+        return self.path.name
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -157,7 +260,7 @@ class FeedbackStore:
 
     def comment(self, record: Rated, comment: str) -> None:
         """Store (or replace) the comment on an answer; a comment needs no rating."""
-        self._upsert(record, "comment", redact(comment.strip()))
+        self._upsert(record, "comment", comment)
 
     def _write(self, sql: str, parameters: Mapping[str, object] | Sequence[object]) -> None:
         """One write, waited for and retried while other processes hold the lock: under a workshop's
@@ -174,42 +277,24 @@ class FeedbackStore:
                 time.sleep(0.05 * 2**attempt + random.random() * 0.05)  # noqa: S311 - jitter, not secrecy
 
     def _upsert(self, record: Rated, column: str, value: object) -> None:
-        now = _now()
-        self._write(
-            _UPSERT[column],
-            {
-                "message_id": record.message_id,
-                "now": now,
-                "rating": value if column == "rating" else None,
-                "comment": value if column == "comment" else "",
-                "question": redact(record.question),
-                "answer": redact(record.answer),
-                "found": int(record.found),
-                "language": record.language,
-                "interface_language": record.interface_language,
-                "sources": json.dumps(list(record.sources), ensure_ascii=False),
-                "index_version": record.index_version,
-            },
-        )
+        row = answer_row(record, column, value)
+        row |= {"now": _now(), "found": int(row["found"]), "sources": json.dumps(row["sources"], ensure_ascii=False)}
+        self._write(_UPSERT[column], row)
 
     def unanswered_question(self, question: str, language: str, index_version: str, closest: Sequence[str]) -> None:
+        row = unanswered_row(question, language, index_version, closest)
+        row |= {"now": _now(), "closest": json.dumps(row["closest"], ensure_ascii=False)}
         self._write(
-            "INSERT INTO unanswered (created, question, language, index_version, closest) VALUES (?, ?, ?, ?, ?)",
-            (_now(), redact(question), language, index_version, json.dumps(list(closest), ensure_ascii=False)),
+            "INSERT INTO unanswered (created, question, language, index_version, closest)"
+            " VALUES (:now, :question, :language, :index_version, :closest)",
+            row,
         )
 
     def feedback(self, limit: int = 500) -> list[dict[str, Any]]:
         """Feedback rows, newest first, with the rating as "up"/"down"/"" and sources as a list."""
         with self._connect() as db:
             rows = db.execute("SELECT * FROM feedback ORDER BY updated DESC, id DESC LIMIT ?", (limit,)).fetchall()
-        out = []
-        for row in rows:
-            item = dict(row)
-            item["rating"] = {1: "up", 0: "down"}.get(item["rating"], "")
-            item["found"] = bool(item["found"])
-            item["sources"] = json.loads(item["sources"] or "[]")
-            out.append(item)
-        return out
+        return [feedback_item(row) for row in rows]
 
     def unanswered(self, limit: int = 500) -> list[dict[str, Any]]:
         """Questions the bot could not answer, grouped by their text: most asked first."""

@@ -271,9 +271,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "rating": {"nl": "Oordeel", "fr": "Avis", "en": "Rating"},
     "when": {"nl": "Wanneer", "fr": "Quand", "en": "When"},
     "feedback_store": {
-        "nl": "Feedbackbestand: {path}",
-        "fr": "Fichier des avis : {path}",
-        "en": "Feedback file: {path}",
+        "nl": "Feedback bewaard in: {path}",
+        "fr": "Avis enregistrés dans : {path}",
+        "en": "Feedback stored in: {path}",
     },
     # The exported conversation
     "export_title": {"nl": "Gesprek met gidsbot", "fr": "Conversation avec gidsbot", "en": "Conversation with gidsbot"},

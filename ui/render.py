@@ -8,14 +8,13 @@ answer keeps its feedback when the page reruns or the conversation grows.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 
 import streamlit as st
 
 from gidsbot.phases import PHASE_NAMES
 from ui.answers import Card, Exchange, link_label, plain_text, where
-from ui.feedback import FeedbackStore, Rated
+from ui.feedback import STORE_ERRORS, Rated, Store
 from ui.i18n import t
 from ui.markup import highlight_markdown, md_escape
 from ui.tender import to_docx, to_markdown
@@ -114,12 +113,12 @@ def _criteria(exchange: Exchange, lang: str, latest: bool) -> None:
             )
 
 
-def _store_rating(exchange: Exchange, store: FeedbackStore, lang: str) -> None:
+def _store_rating(exchange: Exchange, store: Store, lang: str) -> None:
     value = st.session_state.get(f"thumbs-{exchange.id}")
     _save(lambda: store.rate(Rated.from_answer(exchange.id, exchange.answer, lang), value), lang)
 
 
-def _store_comment(exchange: Exchange, store: FeedbackStore, lang: str) -> None:
+def _store_comment(exchange: Exchange, store: Store, lang: str) -> None:
     text = str(st.session_state.get(f"comment-{exchange.id}", "")).strip()
     if text:
         _save(lambda: store.comment(Rated.from_answer(exchange.id, exchange.answer, lang), text), lang)
@@ -128,14 +127,14 @@ def _store_comment(exchange: Exchange, store: FeedbackStore, lang: str) -> None:
 def _save(write: Callable[[], None], lang: str) -> None:
     try:
         write()
-    except (sqlite3.Error, OSError) as exc:  # feedback is worth keeping, but never worth a broken chat
+    except STORE_ERRORS as exc:  # feedback is worth keeping, but never worth a broken chat
         log.warning("feedback not saved: %s", exc)
         st.toast(t("feedback_failed", lang), icon=":material/error:")
         return
     st.toast(t("thanks", lang), icon=":material/check:")
 
 
-def _actions(exchange: Exchange, lang: str, store: FeedbackStore | None) -> None:
+def _actions(exchange: Exchange, lang: str, store: Store | None) -> None:
     """Thumbs, a comment and a copy button in one row (it wraps on a phone)."""
     with st.container(horizontal=True, vertical_alignment="center", key=f"actions-{exchange.id}"):
         if store is not None and not exchange.error:
@@ -167,7 +166,7 @@ def _follow_ups(exchange: Exchange, lang: str, queue: Queue) -> None:
             )
 
 
-def render_answer(exchange: Exchange, lang: str, store: FeedbackStore | None, queue: Queue, latest: bool) -> None:
+def render_answer(exchange: Exchange, lang: str, store: Store | None, queue: Queue, latest: bool) -> None:
     """The inside of an assistant message: answer, sources, actions and (latest only) follow-ups."""
     _body(exchange, lang)
     _criteria(exchange, lang, latest)
@@ -177,7 +176,7 @@ def render_answer(exchange: Exchange, lang: str, store: FeedbackStore | None, qu
         _follow_ups(exchange, lang, queue)
 
 
-def render_exchange(exchange: Exchange, lang: str, store: FeedbackStore | None, queue: Queue, latest: bool) -> None:
+def render_exchange(exchange: Exchange, lang: str, store: Store | None, queue: Queue, latest: bool) -> None:
     render_question(exchange.question, lang)
     with st.chat_message("assistant"):
         render_answer(exchange, lang, store, queue, latest)

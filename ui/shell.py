@@ -17,7 +17,7 @@ import streamlit as st
 from gidsbot.errors import GidsbotError, IndexCorrupt, IndexMissing
 from gidsbot.index import current_version, list_versions
 from gidsbot.settings import Settings, load_settings
-from ui.feedback import FeedbackStore, feedback_path
+from ui.feedback import Store, open_store
 from ui.i18n import LANGUAGE_LABELS, LANGUAGES, language_from_locale, t, when
 from ui.loader import Loaded, load, resolve_version
 from ui.markup import md_escape
@@ -43,8 +43,8 @@ class Shell:
     notice: str = ""  # e.g. the session's version was removed and the current one took over
 
     @property
-    def store(self) -> FeedbackStore | None:
-        return FeedbackStore(feedback_path(self.settings)) if self.settings else None
+    def store(self) -> Store | None:
+        return open_store(self.settings) if self.settings else None
 
     @property
     def pinned(self) -> bool:

@@ -8,7 +8,6 @@ errors, questions) is escaped; the long lists go to st.dataframe, which draws pl
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from gidsbot.errors import GidsbotError
 from gidsbot.index import read_last_run
 from gidsbot.phases import PHASE_NAMES
 from gidsbot.types import PHASES
-from ui.feedback import feedback_path, to_csv
+from ui.feedback import STORE_ERRORS, to_csv
 from ui.gatefile import add_gold_question, gold_record
 from ui.i18n import t, when
 from ui.markup import md_escape
@@ -185,7 +184,7 @@ def _add_to_gate(shell: Shell, path: Path) -> None:
     lang = shell.lang
     try:
         unanswered = shell.store.unanswered()
-    except (sqlite3.Error, OSError):
+    except STORE_ERRORS:
         return
     if not unanswered:
         return
@@ -227,7 +226,7 @@ def feedback_section(shell: Shell) -> None:
         return
     try:
         feedback, unanswered = store.feedback(), store.unanswered()
-    except (sqlite3.Error, OSError) as exc:
+    except STORE_ERRORS as exc:
         st.warning(md_escape(f"{t('feedback', lang)}: {exc}"))
         return
     st.subheader(t("unanswered", lang), anchor=False)
@@ -295,8 +294,8 @@ def feedback_section(shell: Shell) -> None:
         )
     else:
         st.caption(t("none_yet", lang))
-    # the file name only: a server path tells a workshop on the projector nothing and the world too much
-    st.caption(md_escape(t("feedback_store", lang, path=Path(feedback_path(shell.settings)).name)))
+    # the file's name or the database's host and name: never a server path, never a password
+    st.caption(md_escape(t("feedback_store", lang, path=store.label)))
 
 
 def main() -> None:

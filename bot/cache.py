@@ -5,6 +5,10 @@ version means a new Bot and an empty cache. The key is the question as typed, th
 asked for and the conversation before it; an answer shown with a notice (the language model failed)
 is not kept, so the next asker gets a fresh try. Copies go in and out: callers may change what
 they get (the app fills in the question) without touching what others get.
+
+Askers of the same question at the same moment (a room tapping one starter) do not each answer it:
+the first one leads (:meth:`AnswerCache.lead`), the others wait for its answer and take it from the
+cache; if it is not kept (the leader failed, or gave up), each of them answers for itself.
 """
 
 from __future__ import annotations
@@ -39,7 +43,28 @@ class AnswerCache(Generic[V]):
         self.size = max(0, size)
         self._items: OrderedDict[str, V] = OrderedDict()
         self._lock = threading.Lock()
+        self._answering: dict[str, threading.Event] = {}  # key -> set when its first asker is done
         self.hits = 0
+
+    def lead(self, key: str | None) -> threading.Event | None:
+        """None when the caller is the first to ask for ``key`` now and should answer it (then call
+        :meth:`done`); otherwise the event its first asker sets when done."""
+        if key is None or not self.size:
+            return None
+        with self._lock:
+            answering = self._answering.get(key)
+            if answering is None:
+                self._answering[key] = threading.Event()
+            return answering
+
+    def done(self, key: str | None) -> None:
+        """The first asker of ``key`` is done (its answer is in the cache, or will not be)."""
+        if key is None:
+            return
+        with self._lock:
+            answering = self._answering.pop(key, None)
+        if answering is not None:
+            answering.set()
 
     def get(self, key: str | None) -> V | None:
         if key is None or not self.size:

@@ -40,6 +40,9 @@ __all__ = ["MAX_QUESTION_CHARS", "Bot"]
 
 MAX_QUESTION_CHARS = 2000
 HISTORY_TURNS = 12  # of a conversation, only the last turns are read
+# How long an asker waits for another's answer to the same question (asked at the same moment) before
+# answering it itself: longer than an extractive answer under load, about a small model's answer.
+LEADER_WAIT = 90.0
 
 _FOLLOW_UP = re.compile(
     r"^\s*(?:en|et|and|maar|mais|but|ook|aussi|also|what about|how about|quid|en voor|et pour|en de|et le|et la|"
@@ -172,16 +175,19 @@ class Bot:
         self, question: str, history: Sequence[Mapping[str, str]] = (), lang: str | None = None
     ) -> tuple[Answer, list[Hit]]:
         key = answer_key(question, history, lang)
-        if (kept := self.cache.get(key)) is not None:
+        if (kept := self._kept_or_lead(key)) is not None:
             return kept
-        turn = self._turn(question, history, lang)
-        if not self.index.chunks:
-            return self._empty(turn), []
-        found = self.find(turn.query)
-        *_, answer = self._respond(turn, found, stream=False)
-        assert isinstance(answer, Answer)
-        self._remember(key, turn, answer, found.hits)
-        return answer, found.hits
+        try:
+            turn = self._turn(question, history, lang)
+            if not self.index.chunks:
+                return self._empty(turn), []
+            found = self.find(turn.query)
+            *_, answer = self._respond(turn, found, stream=False)
+            assert isinstance(answer, Answer)
+            self._remember(key, turn, answer, found.hits)
+            return answer, found.hits
+        finally:
+            self.cache.done(key)
 
     def stream(
         self, question: str, history: Sequence[Mapping[str, str]] = (), lang: str | None = None
@@ -194,13 +200,32 @@ class Bot:
         question raises QuestionError here, before the first piece.
         """
         key = answer_key(question, history, lang)
-        if (kept := self.cache.get(key)) is not None:
+        if (kept := self._kept_or_lead(key)) is not None:
             return self._replay(kept[0])
-        turn = self._turn(question, history, lang)
-        if not self.index.chunks:
-            return self._replay(self._empty(turn))
-        found = self.find(turn.query)
+        try:
+            turn = self._turn(question, history, lang)
+            if not self.index.chunks:
+                self.cache.done(key)
+                return self._replay(self._empty(turn))
+            found = self.find(turn.query)
+        except BaseException:
+            self.cache.done(key)
+            raise
         return self._keeping(key, turn, found.hits, self._respond(turn, found, stream=True))
+
+    def _kept_or_lead(self, key: str | None) -> tuple[Answer, list[Hit]] | None:
+        """The kept answer to ``key``, also one that another asker is writing right now (waited for);
+        None when this caller answers it (and then calls ``cache.done(key)``)."""
+        if (kept := self.cache.get(key)) is not None:
+            return kept
+        answering = self.cache.lead(key)
+        if answering is None:
+            return None
+        answering.wait(LEADER_WAIT)
+        if (kept := self.cache.get(key)) is not None:
+            return kept
+        self.cache.lead(key)  # not kept: answer it here, leading whoever asks next
+        return None
 
     @cached_property
     def cache(self) -> AnswerCache[tuple[Answer, list[Hit]]]:
@@ -214,10 +239,14 @@ class Bot:
     def _keeping(
         self, key: str | None, turn: _Turn, hits: list[Hit], pieces: Iterator[str | Answer]
     ) -> Iterator[str | Answer]:
-        for piece in pieces:
-            if isinstance(piece, Answer):
-                self._remember(key, turn, piece, hits)
-            yield piece
+        try:
+            for piece in pieces:
+                if isinstance(piece, Answer):
+                    self._remember(key, turn, piece, hits)
+                    self.cache.done(key)  # the others need not wait for this reader
+                yield piece
+        finally:
+            self.cache.done(key)
 
     def _turn(self, question: str, history: Sequence[Mapping[str, str]], lang: str | None) -> _Turn:
         text = clean_question(question)

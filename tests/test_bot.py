@@ -137,3 +137,34 @@ def test_the_same_question_is_answered_once_and_each_asker_gets_a_copy(hashing_b
     for key in ("a", "b", "a", "c"):  # "a" was used again, so "b" is the oldest
         small.put(key, key.upper()) if small.get(key) is None else None
     assert small.get("b") is None and small.get("a") == "A" and small.get("c") == "C"
+
+
+def test_askers_of_one_question_at_the_same_moment_wait_for_one_answer(hashing_bot: Bot, monkeypatch):
+    """A room tapping the same starter together: one retrieval and one answer, the others wait for it,
+    whether they ask for the whole answer or the streamed one."""
+    import threading
+    import time
+
+    question = "Hoeveel aankopers namen deel aan de Buyer Meets Supplier?"  # asked nowhere else
+    found, calls = hashing_bot.find, []
+
+    def slow_find(query):  # type: ignore[no-untyped-def]
+        calls.append(query.text)
+        time.sleep(0.3)  # long enough for every asker to arrive while the first one answers
+        return found(query)
+
+    monkeypatch.setattr(hashing_bot, "find", slow_find)
+    start = threading.Barrier(6)
+    answers: list[str] = []
+
+    def asker(streamed: bool) -> None:
+        start.wait()
+        answer = list(hashing_bot.stream(question))[-1] if streamed else hashing_bot.ask(question)
+        answers.append(answer.answer)  # type: ignore[union-attr]
+
+    threads = [threading.Thread(target=asker, args=(i % 2 == 0,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(calls) == 1 and len(answers) == 6 and len(set(answers)) == 1

@@ -321,6 +321,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "false",
         "--client.toolbarMode",
         "minimal",  # no "Deploy" button in front of buyers
+        # no watching of the source files for changes: after every run of every session Streamlit would
+        # otherwise walk all loaded modules to watch them, the largest cost of a rerun under a workshop's load
+        "--server.fileWatcherType",
+        "none",
+        # nor a full garbage collection after every run: with the index in memory it was a third of the
+        # server's CPU under load (bench/README.md); Python's own collector still runs
+        "--runner.postScriptGC",
+        "false",
     ]
     sys.stderr.write(f"gidsbot: open http://{args.address}:{args.port}/\n")
     if args.json:

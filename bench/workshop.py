@@ -439,11 +439,12 @@ class Sampler:
             self._task.cancel()
 
 
-async def measure(url: str, n: int, plan: Plan, pids: Sequence[int], log: Path | None) -> dict[str, Any]:
-    """One workshop of ``n`` sessions with the server's use of CPU and memory around it."""
+async def measure(url: str, n: int, plan: Plan, pids: Sequence[int], logs: Sequence[Path]) -> dict[str, Any]:
+    """One workshop of ``n`` sessions with the server's use of CPU and memory around it (``logs``: the
+    servers' logs, read for tracebacks)."""
     await warm_up(url, plan.start_timeout)
     load_before = os.getloadavg()[0]
-    offset = log.stat().st_size if log else 0
+    offsets = [log.stat().st_size for log in logs]
     before, mine = usage(pids), resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     with Sampler(pids) as sampler:
@@ -459,7 +460,7 @@ async def measure(url: str, n: int, plan: Plan, pids: Sequence[int], log: Path |
             "server_cpu_s": round(after.cpu_s - before.cpu_s, 1) if pids else None,
             "server_rss_peak_mb": round(max(sampler.peak, after.rss) / 2**20) if pids else None,
             "server_rss_end_mb": round(after.rss / 2**20) if pids else None,
-            "server_tracebacks": log_errors(log, offset),
+            "server_tracebacks": sum(log_errors(log, offset) for log, offset in zip(logs, offsets, strict=True)),
             "bench_cpu_s": round(bench_cpu, 1),
             "load1_before": round(load_before, 2),
             "load1_after": round(os.getloadavg()[0], 2),
@@ -637,15 +638,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds the app may take to start and to answer its first question, models loading (120)",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the think times (1)")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="2: two `gidsbot serve` behind nginx with deploy/nginx.conf (Debian's nginx; default 1)",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write every figure and answer to FILE")
     return parser
 
 
 def run_one(args: argparse.Namespace, n: int, plan: Plan, workdir: Path) -> dict[str, Any]:
     if args.url:
-        return asyncio.run(measure(args.url.rstrip("/"), n, plan, args.pid, None))
+        return asyncio.run(measure(args.url.rstrip("/"), n, plan, args.pid, []))
+    if args.replicas > 1:
+        return run_replicas(args, n, plan, workdir)
     with serve(args.index.resolve(), workdir, not args.no_answer_cache, args.start_timeout) as (url, pid, log):
-        return asyncio.run(measure(url, n, plan, [pid], log))
+        return asyncio.run(measure(url, n, plan, [pid], [log]))
+
+
+def run_replicas(args: argparse.Namespace, n: int, plan: Plan, workdir: Path) -> dict[str, Any]:
+    """Two `gidsbot serve` behind nginx running deploy/nginx.conf (only its ports changed), as
+    tests/test_replicas.py runs them; each session's websocket stays on the replica nginx gave it."""
+    from contextlib import ExitStack
+
+    sys.path.insert(0, str(ROOT))  # the test suite's nginx runner
+    from tests.test_replicas import nginx
+
+    if args.replicas != 2:
+        raise RuntimeError("deploy/nginx.conf names two replicas: use --replicas 1 or 2")
+    with ExitStack() as stack:
+        started = [
+            stack.enter_context(serve(args.index.resolve(), workdir, not args.no_answer_cache, args.start_timeout))
+            for _ in range(args.replicas)
+        ]
+        for replica, _, _ in started:  # each replica loads its index on its first question: both warmed
+            asyncio.run(warm_up(replica, plan.start_timeout))
+        replicas = (started[0][0].removeprefix("http://"), started[1][0].removeprefix("http://"))
+        url, _ = stack.enter_context(nginx(replicas))
+        result = asyncio.run(measure(url, n, plan, [pid for _, pid, _ in started], [log for *_, log in started]))
+        return {**result, "replicas": args.replicas}
 
 
 def main() -> None:

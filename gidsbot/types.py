@@ -25,7 +25,7 @@ class Chunk:
     text: str
     position: int = 0  # order within its document
     url: str = ""  # a link a person can open ("" for local files)
-    modified: str = ""  # last modification (or crawl) time, ISO 8601
+    modified: str = ""  # the document's own date (its metadata, a date in it, or Last-Modified), ISO 8601; "" if none
 
 
 @dataclass(frozen=True)

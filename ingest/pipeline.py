@@ -206,7 +206,9 @@ def _ingest_sites(run: _Run, configs: Sequence[object], bar: tqdm) -> set[str]:
         if document is None:
             run.report.skip(page.url, "empty")
             continue
-        document.modified = document.modified or _iso(page.last_modified) or page.fetched_at
+        # the page's own date, else the server's Last-Modified; never the crawl's time (a card would show
+        # it as the page's date: an undated page's card shows when it was indexed instead)
+        document.modified = document.modified or _iso(page.last_modified)
         run.add(_record(document, digest, "web", **crawl_state))
     # A page that failed or was left out by a limit this time keeps its previous content.
     gone = set(result.gone)

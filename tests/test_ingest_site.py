@@ -130,3 +130,24 @@ def test_ingest_with_a_sources_file(guide, tmp_path, capsys):
     assert report["documents"] == len(sources) >= 5
     assert not [s for s in sources if "/fr" in s or "/labels" in s]
     assert guide.url(guide.parts["pdf"]) in sources  # type: ignore[attr-defined]
+
+
+def test_a_page_is_dated_by_itself_or_its_server_never_by_the_crawl(guide, tmp_path, capsys):
+    """Defect: an undated page's card said "updated" with the day it was crawled. A page's date is its
+    own (metadata, a date in it) or the server's Last-Modified; without either it has none, and its
+    card says when it was indexed."""
+    from tests.crawlsite import Route
+
+    parts = guide.parts  # type: ignore[attr-defined]
+    guide.routes["/undated.html"] = Route(
+        b"<html lang='nl'><body><main><h1>Vergaderzalen</h1><p>Kies een vergaderzaal die je met de trein "
+        b"bereikt en die groene stroom gebruikt.</p></main></body></html>",
+        validators=False,
+    )
+    guide.routes["/"] = Route(guide.routes["/"].body.replace(b"</body>", b"<a href='/undated.html'>Zalen</a></body>"))
+    index = tmp_path / "index"
+    ingest(guide, index, capsys)
+    bot = Bot.load(settings=load_settings(environ={}, index=index))
+    modified = {c.source: c.modified for c in bot.index.chunks}
+    assert modified[guide.url("/undated.html")] == ""
+    assert modified[guide.url(parts["papier_nl"])][:4].isdigit()  # Last-Modified from the server

@@ -111,7 +111,7 @@ def test_cards_carry_place_page_language_date_link_and_highlight():
         "https://gids.be/papier.pdf#page=3", "2024-03-01", "updated", 3)
     assert any(s.marked for s in card.segments)
     text = plain_text(Exchange("x", "q", answer, [card]), "en")
-    assert "[1] Fiche papier — Labels, p. 3, NL, updated 2024-03-01" in text
+    assert "[1] Fiche papier — Labels, p. 3, NL, updated 2024-03-01, indexed 2026-01-01" in text
     assert "https://gids.be/papier.pdf#page=3" in text
 
 

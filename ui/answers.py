@@ -34,6 +34,7 @@ class Card:
     dated_by: str  # "updated" (the page's own date) or "indexed" (when the index was built)
     link: str  # safe http(s) link, "" for a local file
     segments: tuple[Segment, ...]
+    indexed: str = ""  # YYYY-MM-DD the index was built, shown beside the page's own date
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -82,6 +83,7 @@ def cards_for(answer: Answer, chunks_of: Mapping[str, Sequence[Chunk]], indexed_
                 dated_by="updated" if own_date else "indexed",
                 link=page_link(c.url, c.page),
                 segments=tuple(segments),
+                indexed=_date(indexed_at),
             )
         )
     return cards
@@ -98,6 +100,8 @@ def where(card: Card, lang: str) -> list[str]:
         parts.append(card.language.upper())
     if card.date:
         parts.append(f"{t(card.dated_by, lang)} {card.date}")
+    if card.dated_by == "updated" and card.indexed and card.indexed != card.date:
+        parts.append(f"{t('indexed', lang)} {card.indexed}")  # how current the index's copy is
     return parts
 
 

@@ -34,13 +34,21 @@ from gidsbot.index import (
     read_report,
     resolve_version,
 )
-from gidsbot.text import abbreviations, content_words, term_variants, terms
+from gidsbot.text import abbreviations, content_words, term_variants, terms, words
 from gidsbot.types import Chunk, Criterion, Hit
 
-__all__ = ["BM25", "LoadedIndex", "Retriever", "load_index"]
+__all__ = ["BM25", "LoadedIndex", "Retriever", "heading_key", "load_index"]
 
 RRF_K = 10
 CANDIDATES = 50
+
+
+_NUMBERING = re.compile(r"^(?:\d+[a-z]?|[ivxlc]+)\s+")
+
+
+def heading_key(text: str) -> str:
+    """A heading or list item as words without its numbering: "3. Heeft u echt ...?" -> "heeft u echt ..."."""
+    return _NUMBERING.sub("", " ".join(words(text)))
 
 
 class BM25:
@@ -160,6 +168,16 @@ class LoadedIndex:
     def rows(self) -> dict[str, int]:
         """Chunk id -> row."""
         return {c.id: i for i, c in enumerate(self.chunks)}
+
+    @cached_property
+    def headings(self) -> dict[str, frozenset[str]]:
+        """Per document, the headings of its sections (words folded): a list of them is its table of contents."""
+        found: dict[str, set[str]] = {}
+        for chunk in self.chunks:
+            for part in chunk.section.split(" › "):
+                if part.strip():
+                    found.setdefault(chunk.source, set()).add(heading_key(part))
+        return {source: frozenset(parts) for source, parts in found.items()}
 
     def passage_terms(self, row: int) -> frozenset[str]:
         """The stored search terms of a chunk (title, section, text, abbreviations spelled out)."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.query import Query
-from bot.retrieve import LoadedIndex, Sentence
+from bot.retrieve import LoadedIndex, Sentence, heading_key
 from gidsbot.text import fold, term_variants
 from gidsbot.types import Hit
 from gidsbot.units import QUOTABLE
@@ -194,6 +194,16 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
     return out
 
 
+_ITEM_LINE = re.compile(r"^\s*- (.*?)(?:\s*\([^()]*\))?\s*[.;,]?\s*$")
+
+
+def _contents(text: str, headings: Set[str]) -> bool:
+    """Is a list the document's table of contents: most of its items its own section headings?"""
+    items = [m.group(1) for line in text.split("\n") if (m := _ITEM_LINE.match(line))]
+    named = sum(heading_key(item) in headings for item in items)
+    return len(items) >= 3 and named * 2 > len(items)
+
+
 def _new_names(text: str, asked: str) -> bool:
     """Does ``text`` name someone the question does not: a capitalised name or acronym past its first word?"""
     named = {fold(w) for w in _NAME.findall(asked)}
@@ -264,10 +274,13 @@ def score_units(
         if hits[h].chunk.language == query.language:
             prior += 0.04
         listed = index.sentences(row)
+        headings = index.headings.get(hits[h].chunk.source, frozenset())
         before: frozenset[str] = frozenset()  # the terms of the unit before: what a sentence goes on about
         for position, unit in enumerate(listed):
             previous, before = before, unit.terms
             if unit.kind not in QUOTABLE or (len(unit.text.split()) < 4 and unit.kind not in {"list", "table"}):
+                continue
+            if unit.kind == "list" and _contents(unit.text, headings):
                 continue
             lexical = CONTEXT_SHARE * coverage(query.variants, [unit.terms | previous], index) + (
                 1 - CONTEXT_SHARE

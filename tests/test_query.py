@@ -122,3 +122,13 @@ def test_a_date_is_no_answer_to_how_many():
     score = "Quel écoscore minimal la circulaire imposait-elle pour les camionnettes ?"
     assert number("Elle remplace la circulaire du 21 avril 2017.", score) < 0
     assert number("Les camionnettes doivent atteindre un écoscore de 62 au moins.", score) > 0
+
+
+def test_a_list_of_the_documents_own_headings_is_its_table_of_contents():
+    from bot.retrieve import heading_key
+    from bot.select import _contents
+
+    headings = frozenset(heading_key(h) for h in ("1. Inleiding", "2. Het wettelijk kader", "3. Labels en bewijs"))
+    contents = "- Inleiding (zie verder punt 3)\n- Het wettelijk kader\n- Labels en bewijs"
+    assert _contents(contents, headings)
+    assert not _contents("Aanvaarde labels:\n- EU Ecolabel\n- Blauer Engel\n- FSC Recycled", headings)

@@ -1,4 +1,4 @@
-"""Quality gate on the development guide (bench/devguide): 68 pages NL/FR with twins, PDFs and the real
+"""Quality gate on the development guide (bench/devguide): 71 documents NL/FR with twins, PDFs and the real
 sites' chrome, crawled from 127.0.0.1 with the real models, and its tuning questions.
 
 The floors sit a little under what the current version measures (bench/README.md). The held-out
@@ -13,10 +13,10 @@ from bot.evaluate import evaluate
 pytestmark = pytest.mark.slow
 
 FLOORS = {
-    "answered": 0.85,
-    "cited_source": 0.75,
-    "cited_fact": 0.62,
-    "refused_off_topic": 0.85,
+    "answered": 0.9,
+    "cited_source": 0.83,
+    "cited_fact": 0.77,
+    "refused_off_topic": 0.88,
     "language_match": 0.99,
 }
 

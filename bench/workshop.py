@@ -54,7 +54,7 @@ TARGET = {"sessions": 75, "p95_s": 3.0, "errors": 0, "rss_mb": 1536}
 LOCALE, TIMEZONE, TIMEZONE_OFFSET = "nl-BE", "Europe/Brussels", -60  # a Belgian buyer's phone, in winter
 WARM_UP = "Wat is duurzaam aankopen?"
 CARD = re.compile(r"^\*\*\d+\*\* · \*\*")  # a numbered source card under an answer (ui/render.py render_card)
-STARTER_KEY = "-starter-"  # the starter buttons' widget keys (ui/pages/chat.py starters)
+STARTER_KEY = "-starter-"  # the starter buttons' widget keys (ui/views/chat.py starters)
 
 
 # --- the server and what it uses ---------------------------------------------------------------

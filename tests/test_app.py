@@ -216,7 +216,7 @@ def test_export_buttons_and_start_over(monkeypatch, hashing_index, feedback_db):
 
 def test_status_page_shows_counts_last_report_versions_and_feedback(monkeypatch, hashing_index, feedback_db):
     app = _ask(_app(monkeypatch, hashing_index), OFF_TOPIC)
-    app.switch_page("pages/status.py").run()
+    app.switch_page("views/status.py").run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Documents"] == "2" and metrics["Passages"] == "20"
@@ -241,7 +241,7 @@ def test_status_page_lists_failures_and_skips_of_the_last_ingest(monkeypatch, tm
     run_ingest(load_settings(environ={}, index=root, embeddings="hashing"),
                paths=[folder, tmp_path / "missing"], show_progress=False)
     app = _app(monkeypatch, root)
-    app.switch_page("pages/status.py").run()
+    app.switch_page("views/status.py").run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Failed"] == "1" and metrics["Skipped"] == "1"
@@ -267,7 +267,7 @@ def test_status_page_shows_a_refused_gate_and_adds_an_unanswered_question_to_it(
     assert report.published is False
     monkeypatch.setenv("GIDSBOT_GATE", str(gold))
     app = _ask(_app(monkeypatch, root), OFF_TOPIC)  # a question the guide cannot answer
-    app.switch_page("pages/status.py").run()
+    app.switch_page("views/status.py").run()
     assert not app.exception
     refused = app.error[0].value
     assert "was not published" in refused and report.index_version in refused and "fact" in refused
@@ -304,7 +304,7 @@ def test_pinned_version_and_a_session_keep_their_version(monkeypatch, tmp_path, 
 def test_missing_index_explains_itself(monkeypatch, tmp_path):
     app = _app(monkeypatch, tmp_path / "none")
     assert "gidsbot serve" in app.error[0].value
-    app.switch_page("pages/status.py").run()
+    app.switch_page("views/status.py").run()
     assert not app.exception
     assert "gidsbot serve" in app.error[0].value
 

@@ -237,6 +237,9 @@ def test_status_page_shows_the_document_count_and_the_last_ingest(app, tmp_path,
         assert added.get_by_test_id("stMetricValue").inner_text() == "4"
         page.get_by_text("Versions to roll back to").wait_for()
         page.screenshot(path=str(tmp_path / f"status-{viewport['width']}.png"), full_page=True)
+        if viewport["width"] > 800:  # the sidebar is open: opened at /status, it lists the app's two pages
+            names = page.get_by_test_id("stSidebarNav").inner_text().split("\n")
+            assert {"Ask", "Status"} <= set(names) and not {"app", "chat", "status"} & set(names), names
 
 
 def test_workshop_mode_reads_on_a_projector(app, tmp_path):

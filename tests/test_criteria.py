@@ -260,7 +260,7 @@ def test_the_app_shows_the_criteria_to_tick_and_export_and_status_lists_the_fich
     ]
     labels = {b.label for b in app.get("download_button")}
     assert {"Word (5)", "Markdown (5)"} <= labels
-    app.switch_page("pages/status.py").run()
+    app.switch_page("views/status.py").run()
     assert not app.exception
     groups = next(t.value for t in app.table if "Product group" in t.value.columns)
     assert set(groups["Product group"]) == {

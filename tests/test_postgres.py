@@ -231,7 +231,7 @@ def test_the_app_keeps_feedback_in_postgres_and_status_names_it_without_the_pass
     assert not app.exception
     [row] = PostgresFeedbackStore(database).feedback()
     assert (row["rating"], row["question"]) == ("up", BMS) and "23 mei 2018" in row["answer"]
-    app.switch_page("pages/status.py").run()
+    app.switch_page("views/status.py").run()
     assert not app.exception
     captions = [c.value for c in app.caption]
     name = database.rsplit("/", 1)[1].replace("_", "\\_")  # as Markdown
@@ -247,7 +247,7 @@ def test_an_unreachable_database_costs_the_feedback_never_the_chat(monkeypatch, 
     assert not app.exception
     assert "The feedback could not be saved." in [toast.value for toast in app.toast]
     assert any("23 mei 2018" in m.value for m in app.markdown)  # the answer is still there
-    app.switch_page("pages/status.py").run()
+    app.switch_page("views/status.py").run()
     assert not app.exception
     [warning] = [w.value for w in app.warning]
     assert "PostgreSQL (127.0.0.1/gidsbot)" in warning and "s3cret" not in warning

@@ -1,7 +1,7 @@
 """The gidsbot app: the chat at `/` and the maintainers' status page at `/status`.
 
 Run with `gidsbot serve` (or `streamlit run ui/app.py`). This entry point only declares the pages
-(ui/pages/); each page sets up what they share itself (ui/shell.py: language, workshop mode, the
+(ui/views/); each page sets up what they share itself (ui/shell.py: language, workshop mode, the
 loaded index). Text that comes from documents is escaped before Streamlit renders it (ui/markup.py),
 so a page can neither inject HTML nor load an image from elsewhere.
 """
@@ -14,7 +14,7 @@ import streamlit as st
 
 from ui.i18n import LANGUAGES, language_from_locale, t
 
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "views"  # not "pages/": Streamlit would also list its files
 
 
 def main() -> None:

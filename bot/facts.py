@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from gidsbot.text import sentences
 
-__all__ = ["Unsupported", "figures", "substantive", "unsupported_sentences"]
+__all__ = ["Unsupported", "cite_uncited", "figures", "substantive", "unsupported_sentences"]
 
 _MONTHS = {
     **dict.fromkeys(["januari", "janvier", "january", "jan"], 1),
@@ -133,3 +133,24 @@ def _small(numbers: set[str]) -> set[str]:
 def substantive(text: str) -> bool:
     """Does the answer say anything besides its citations and punctuation ("[1][2]" says nothing)?"""
     return bool(re.search(r"[^\W\d_]{2,}|\d", _CITATION.sub(" ", text)))
+
+
+def cite_uncited(text: str, passages: Mapping[int, str]) -> str:
+    """A model that cites nothing: each sentence stating a date or a figure is cited to the first passage
+    that holds all of its dates and figures. Small models often state the fact and forget the "[n]";
+    a sentence with no figure to check stays uncited (an answer that cites nothing is then no answer).
+    A model that cites anything keeps its own choice."""
+    if _CITATION.search(text):
+        return text
+    held = {n: figures(passage) for n, passage in passages.items()}
+    for sentence in sentences(text):
+        dates, numbers = figures(sentence)
+        numbers -= _small(numbers)
+        if not dates and not numbers:
+            continue
+        holding = [n for n, (known_dates, known) in held.items() if dates <= known_dates and numbers <= known]
+        if holding:
+            body = sentence.rstrip()
+            end = body[-1] if body[-1] in ".!?" else ""
+            text = text.replace(sentence, f"{body[: len(body) - len(end)]} [{holding[0]}]{end}", 1)
+    return text

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.compose import citation_for, closest_pages
-from bot.facts import substantive, unsupported_sentences
+from bot.facts import cite_uncited, figures, substantive, unsupported_sentences
 from bot.prompts import LANGUAGE_NAMES, phrase
 from gidsbot.errors import ModelError
 from gidsbot.language import detect_language
@@ -140,13 +140,24 @@ def _claims(text: str, n: int) -> str:
     return " ".join(s for s in sentences(text) if f"[{n}]" in s)
 
 
+FIGURE_WEIGHT = 3  # a date or figure shared with the claim counts as this many shared words
+
+
 def best_snippet(chunk: Chunk, claim: str) -> str:
-    """The passage's sentence(s) sharing most words with the claim, trimmed; its opening when none do."""
+    """The passage's sentence(s) sharing most words and figures with the claim, trimmed; its opening when
+    none do. A figure counts for more: it is shared across languages ("4 février 2019" / "4 februari 2019")."""
     parts = sentences(chunk.text)
     if not parts:
         return ""
     wanted = set(terms(claim, chunk.language))
-    scores = [len(wanted & set(terms(s, chunk.language))) for s in parts]
+    claimed = set().union(*figures(claim))
+
+    def shared(sentence: str) -> int:
+        return len(wanted & set(terms(sentence, chunk.language))) + FIGURE_WEIGHT * len(
+            claimed & set().union(*figures(sentence))
+        )
+
+    scores = [shared(s) for s in parts]
     best = max(scores)
     if best == 0:
         chosen = parts[:2]
@@ -171,6 +182,7 @@ def verify_answer(text: str, question: str, language: str, given: Sequence[Hit],
     """The model's ``text`` about passages ``given`` (numbered 1..len), checked; ``hits`` for the closest pages."""
     # links may point at any passage given until the citations are known, then only at the cited ones
     text = clean_markup(text, [h.chunk.url for h in given], language)
+    text = cite_uncited(text, {n: h.chunk.text for n, h in enumerate(given, 1)})
     text, dropped = _without_unsupported(text, given)
     if not substantive(text):
         raise ModelError("the language model's answer says nothing besides its citations")

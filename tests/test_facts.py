@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.facts import figures, substantive, unsupported_sentences
+from bot.facts import cite_uncited, figures, substantive, unsupported_sentences
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,15 @@ def test_a_sentence_whose_date_or_figure_its_passage_lacks_is_unsupported():
 def test_an_answer_of_citations_only_says_nothing():
     assert not substantive("[1][2]") and not substantive(" [1] . ")
     assert substantive("Ja [1].") and substantive("Op 14 juni 2021 [1].")
+
+
+def test_a_figure_stated_without_a_citation_is_cited_to_the_passage_that_holds_it():
+    """The real small model (bench/llm.py) answered "Le deuxième Buyer Meets Supplier a eu lieu le
+    4 février 2019." and cited nothing; it was shown as "not in the documents"."""
+    passages = {1: "De eerste BMS was op 23 mei 2018.", 2: "Op 4 februari 2019 volgde een tweede BMS."}
+    text = "Le deuxième Buyer Meets Supplier a eu lieu le 4 février 2019."
+    assert cite_uncited(text, passages) == "Le deuxième Buyer Meets Supplier a eu lieu le 4 février 2019 [2]."
+    assert cite_uncited("Il a eu lieu le 5 mars 2019.", passages) == "Il a eu lieu le 5 mars 2019."  # held nowhere
+    assert cite_uncited("Les passages n'en disent rien.", passages) == "Les passages n'en disent rien."
+    cited = "Le 4 février 2019 [1]. La première en 2018."
+    assert cite_uncited(cited, passages) == cited  # a model that cites keeps its own choice

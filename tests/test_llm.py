@@ -474,3 +474,12 @@ def test_a_number_in_brackets_in_a_quoted_document_is_no_citation():
     assert cited_numbers(answer.answer) == [1]
     assert not phantom_numbers(answer)
     assert "[48\u2060] maanden" in answer.answer  # reads as the document writes it
+
+
+def test_a_fact_the_model_forgot_to_cite_is_cited_to_its_passage(base, fake):
+    """The real small model's reply, as recorded (bench/llm.py): right, in French, and without "[n]"."""
+    fake.script = [Reply("Le deuxième Buyer Meets Supplier a eu lieu le 4 février 2019.")]
+    answer = with_model(base, fake.base_url).ask("Quand a eu lieu le deuxième Buyer Meets Supplier ?")
+    assert answer.found and not answer.notice
+    assert answer.answer.startswith("Le deuxième Buyer Meets Supplier a eu lieu le 4 février 2019 [1].")
+    assert "4 februari 2019" in answer.citations[0].snippet

@@ -186,6 +186,8 @@ def verify_answer(text: str, question: str, language: str, given: Sequence[Hit],
     text, dropped = _without_unsupported(text, given)
     if not substantive(text):
         raise ModelError("the language model's answer says nothing besides its citations")
+    if all(s.rstrip().endswith("?") for s in sentences(_GROUP.sub(" ", text)) if s.strip()):
+        raise ModelError("the language model asked a question instead of answering")  # a small model's echo
     text, order = renumber(text, len(given))
     if not order:
         return closest_pages(question, language, hits)

@@ -483,3 +483,11 @@ def test_a_fact_the_model_forgot_to_cite_is_cited_to_its_passage(base, fake):
     assert answer.found and not answer.notice
     assert answer.answer.startswith("Le deuxième Buyer Meets Supplier a eu lieu le 4 février 2019 [1].")
     assert "4 februari 2019" in answer.citations[0].snippet
+
+
+def test_a_model_that_echoes_the_question_gives_no_answer(base, fake):
+    """Recorded from the real small model (bench/llm.py): the question back, with citations."""
+    fake.script = [Reply("[1] Wanneer werd de eerste Buyer Meets Supplier gehouden? [2][3]")]
+    answer = with_model(base, fake.base_url).ask(BMS_FIRST)
+    assert answer.found and answer.notice  # the extractive answer, with the notice that the model failed
+    assert "23 mei 2018" in answer.answer

@@ -29,6 +29,7 @@ class Reply:
     delay: float = 0.0  # seconds before the first byte: longer than llm_timeout makes a timeout
     malformed: bool = False  # a 200 whose body is not a chat completion
     pieces: int = 4  # how many SSE chunks a streamed text is cut into
+    pause: float = 0.0  # seconds between two SSE chunks (a model writing slowly)
 
 
 class FakeLLM:
@@ -37,6 +38,7 @@ class FakeLLM:
         self.script: list[Reply] = [Reply("")]
         self.route: Callable[[dict[str, Any]], Reply] | None = None
         self.released = threading.Event()  # set at exit so that delayed handlers end at once
+        self.abandoned = threading.Event()  # set when a client went away in the middle of a streamed answer
         self._lock = threading.Lock()
         self._served = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -111,11 +113,13 @@ class FakeLLM:
                     for piece in _split(reply.text, reply.pieces):
                         self.wfile.write(_event(_chunk(body, {"content": piece}, None)))
                         self.wfile.flush()
+                        if reply.pause:
+                            fake.released.wait(reply.pause)
                     self.wfile.write(_event(_chunk(body, {}, "stop")))
                     self.wfile.write(b"data: [DONE]\n\n")
                     self.wfile.flush()
                 except OSError:
-                    pass
+                    fake.abandoned.set()
                 self.close_connection = True
 
         return Handler

@@ -491,3 +491,19 @@ def test_a_model_that_echoes_the_question_gives_no_answer(base, fake):
     answer = with_model(base, fake.base_url).ask(BMS_FIRST)
     assert answer.found and answer.notice  # the extractive answer, with the notice that the model failed
     assert "23 mei 2018" in answer.answer
+
+
+def test_an_answer_left_unread_is_cancelled_at_the_server(base, fake):
+    """Start over in the middle of a streamed answer: the request is dropped, so a one-at-a-time model
+    server is not kept writing an answer nobody reads."""
+    import time
+
+    long = "Op 23 mei 2018 was de eerste Buyer Meets Supplier [1]. " * 30
+    fake.script = [Reply(long, pieces=60, pause=0.05)]
+    pieces = with_model(base, fake.base_url).stream(BMS_FIRST)
+    assert isinstance(next(pieces), str)  # the answer has started to arrive
+    pieces.close()  # what a new run of the page does to the old one's generator
+    deadline = time.monotonic() + 10
+    while not fake.abandoned.is_set() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert fake.abandoned.is_set()

@@ -27,7 +27,7 @@ from bot.retrieve import LoadedIndex, Retriever, check_models, load_index
 from bot.retriever import GuideRetriever
 from bot.select import Picked, pick_units
 from bot.twins import document_rows, prefer_twins
-from bot.verify import PreviewCleaner, verify_answer, written_in
+from bot.verify import PreviewCleaner, verdict, verify_answer, written_in
 from gidsbot.embeddings import load_models
 from gidsbot.errors import ModelError, QuestionError
 from gidsbot.language import detect_language
@@ -397,7 +397,8 @@ class Bot:
                     yield tail
             else:
                 text = self.llm.complete(messages)
-            if not written_in(text, turn.language):
+            said, judged = verdict(text)
+            if judged != "none" and not written_in(said, turn.language):
                 raise ModelError(f"the language model answered in another language than {turn.language}")
             answer = verify_answer(text, turn.question, turn.language, given, found.hits)
         except ModelError as exc:

@@ -87,6 +87,22 @@ def _same_url(url: str, allowed: Iterable[str]) -> bool:
     return bool(url) and key(url) in {key(a) for a in allowed if a}
 
 
+# The model's own verdict on the passages (the system prompt's rule 3): they do not answer, or only in part.
+NO_ANSWER = "NO_ANSWER"
+PARTIAL = "PARTIAL"
+_VERDICT = re.compile(rf"\b(?:{NO_ANSWER}|{PARTIAL})\b\.?")
+
+
+def verdict(text: str) -> tuple[str, str]:
+    """The answer without the model's verdict words, and the verdict: "none", "partial" or "" (complete).
+    A reply that is nothing but NO_ANSWER says the passages do not answer; PARTIAL anywhere, that they
+    answer in part."""
+    kept = _VERDICT.sub(" ", text)
+    if NO_ANSWER in text and not substantive(kept):
+        return "", "none"
+    return re.sub(r"[ \t]{2,}", " ", kept).strip(), "partial" if PARTIAL in text else ""
+
+
 def clean_markup(text: str, allowed_urls: Iterable[str], language: str) -> str:
     """Text without images, raw HTML or links other than to ``allowed_urls``.
 
@@ -181,6 +197,9 @@ def _other_language(language: str, citations: Sequence[Citation]) -> str:
 def verify_answer(text: str, question: str, language: str, given: Sequence[Hit], hits: Sequence[Hit]) -> Answer:
     """The model's ``text`` about passages ``given`` (numbered 1..len), checked; ``hits`` for the closest pages."""
     # links may point at any passage given until the citations are known, then only at the cited ones
+    text, judged = verdict(text)
+    if judged == "none":  # the model read the passages and says they do not answer
+        return closest_pages(question, language, hits)
     text = clean_markup(text, [h.chunk.url for h in given], language)
     text = cite_uncited(text, {n: h.chunk.text for n, h in enumerate(given, 1)})
     text, dropped = _without_unsupported(text, given)
@@ -203,7 +222,11 @@ def verify_answer(text: str, question: str, language: str, given: Sequence[Hit],
         found=True,
         citations=citations,
         question=question,
-        notice=phrase("figures_dropped", language) if dropped else "",
+        notice=" ".join(
+            phrase(key, language)
+            for key, shown in (("partial", judged == "partial"), ("figures_dropped", dropped))
+            if shown
+        ),
     )
 
 
@@ -249,6 +272,7 @@ class PreviewCleaner:
         return self._release(self.raw)
 
     def _release(self, ready: str) -> str:
+        ready = _VERDICT.sub("", ready)  # the model's verdict is read at the end, never shown as text
         cleaned = renumber(clean_markup(ready, self.allowed, self.language), self.given)[0]
         if not cleaned.startswith(self.shown):
             return ""

@@ -42,7 +42,7 @@ def _function_word_vote(text: str) -> str | None:
 
 _ARTICLE_A = re.compile(r"(?<![^\W\d_])[aA](?![^\W\d_'’])")
 
-# Function words that belong to one language only (ambiguous ones like "de", "in", "en", "je" left out, and
+# Function words that belong to one language only (ambiguous ones like "de", "in", "en", "je", "was" left out, and
 # English "a", which is French "à" once accents are folded).
 _QUESTION_WORDS = {
     "nl": frozenset(
@@ -80,6 +80,10 @@ _QUESTION_WORDS = {
             "geen",
             "ik",
             "onze",
+            "op",
+            "aan",
+            "om",
+            "uit",
         ]
     ),
     "fr": frozenset(
@@ -140,7 +144,6 @@ _QUESTION_WORDS = {
             "who",
             "where",
             "are",
-            "was",
             "were",
             "for",
             "with",

@@ -507,3 +507,17 @@ def test_an_answer_left_unread_is_cancelled_at_the_server(base, fake):
     while not fake.abandoned.is_set() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert fake.abandoned.is_set()
+
+
+def test_the_model_can_say_the_passages_do_not_answer_or_answer_in_part(base, fake):
+    """The model's own verdict (the system prompt's rule 3), as GOV.UK Chat's answer completeness."""
+    fake.script = [Reply("NO_ANSWER")]
+    refused = with_model(base, fake.base_url).ask(BMS_FIRST)
+    assert not refused.found and "NO_ANSWER" not in refused.answer and refused.citations  # the closest pages
+    fake.script = [Reply("De eerste Buyer Meets Supplier was op 23 mei 2018 [1].\nPARTIAL")]
+    streamed = list(with_model(base, fake.base_url).stream(BMS_FIRST + " En wie organiseerde hem?"))
+    answer = streamed[-1]
+    assert isinstance(answer, Answer) and answer.found
+    assert answer.notice == phrase("partial", "nl") and "PARTIAL" not in answer.answer
+    assert not any("PARTIAL" in piece for piece in streamed[:-1] if isinstance(piece, str))  # never shown
+    assert "NO_ANSWER" in SYSTEM_PROMPT and "PARTIAL" in SYSTEM_PROMPT

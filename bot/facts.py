@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from gidsbot.text import sentences
 
-__all__ = ["Unsupported", "cite_uncited", "figures", "substantive", "unsupported_sentences"]
+__all__ = ["Unsupported", "acronyms", "cite_uncited", "figures", "substantive", "unsupported_sentences"]
 
 _MONTHS = {
     **dict.fromkeys(["januari", "janvier", "january", "jan"], 1),
@@ -53,6 +53,26 @@ _SCALES = {
     "thousand": 10**3,
 }
 _CITATION = re.compile(r"\[\s*\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*\s*\]")
+# An acronym names an organisation, a label or a standard (FIDO, MSC, EMAS, ISO): it is written the same
+# in every language, so a model's sentence can be held to name only those its passages (or the question)
+# name. Names spelled out ("the Flemish Government") are translated and cannot be checked this way.
+_ACRONYM = re.compile(r"(?<!\w)[A-Z][A-Z0-9&+]*[A-Z][A-Z0-9&+]*(?!\w)")
+# Capitals that name no one: languages, the EU, Roman numerals, units, file types.
+_NO_NAME = frozenset(
+    "EU UE NL FR EN DE BE OK PDF DOCX URL CO2 II III IV VI VII VIII IX XI XII KM KG KWH MWH GWH TCO".split()
+)
+# The acronyms that do change with the language: one organisation or term, its names in nl / fr / en.
+_SAME_NAME = [
+    {"FIDO", "IFDD", "FIDD"},
+    {"ICDO", "CIDD"},
+    {"FOD", "SPF", "FPS"},
+    {"POD", "SPP", "PPS"},
+    {"KMO", "PME", "SME", "SMES", "KMOS", "PMES"},
+    {"BTW", "TVA", "VAT"},
+    {"OCMW", "CPAS"},
+    {"MVO", "RSE", "CSR"},
+    {"EPB", "PEB"},
+]
 
 
 def _number(raw: str, after: str) -> str:
@@ -107,18 +127,31 @@ class Unsupported:
     missing: list[str]
 
 
-def unsupported_sentences(text: str, passages: Mapping[int, str]) -> list[Unsupported]:
-    """The sentences of ``text`` whose dates or figures none of the passages they cite holds (a
-    sentence citing none is held against every passage in ``passages``). Numbered as in the text."""
+def acronyms(text: str, translated: bool = True) -> set[str]:
+    """The acronyms ``text`` names (FIDO, MSC, EMAS); with ``translated``, each with its names in the
+    other languages too."""
+    found = {a.upper() for a in _ACRONYM.findall(_CITATION.sub(" ", text))} - _NO_NAME
+    return found.union(*(same for same in _SAME_NAME if same & found)) if translated else found
+
+
+def unsupported_sentences(text: str, passages: Mapping[int, str], question: str = "") -> list[Unsupported]:
+    """The sentences of ``text`` whose dates, figures or acronyms none of the passages they cite holds (a
+    sentence citing none is held against every passage in ``passages``; an acronym the question uses is
+    the asker's own). Numbered as in the text."""
     held = {n: figures(passage) for n, passage in passages.items()}
+    named = {n: acronyms(passage) for n, passage in passages.items()}
+    asked = acronyms(question)
     out = []
     for sentence in sentences(text):
         cited = [int(n) for group in _CITATION.findall(sentence) for n in re.findall(r"\d+", group)]
-        sources = [held[n] for n in cited if n in held] or list(held.values())
+        numbers_of = [n for n in cited if n in held] or list(held)
+        sources = [held[n] for n in numbers_of]
         dates, numbers = figures(sentence)
         known_dates = set().union(*(d for d, _ in sources)) if sources else set()
         known_numbers = set().union(*(n for _, n in sources)) if sources else set()
+        known_names = set().union(asked, *(named[n] for n in numbers_of))
         missing = sorted(dates - known_dates) + sorted(numbers - known_numbers - _small(numbers))
+        missing += sorted(a for a in acronyms(sentence, translated=False) if not acronyms(a) & known_names)
         if missing:
             out.append(Unsupported(sentence, missing))
     return out

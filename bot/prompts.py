@@ -81,9 +81,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "According to the language model, the sources answer only part of this question.",
     },
     "figures_dropped": {
-        "nl": "Een zin van het taalmodel is weggelaten: de bronnen bevatten de cijfers of datums ervan niet.",
-        "fr": "Une phrase du modèle de langue a été retirée : les sources ne contiennent pas ses chiffres ou dates.",
-        "en": "A sentence the language model wrote was left out: the sources do not hold its figures or dates.",
+        "nl": "Een zin van het taalmodel is weggelaten: de bronnen bevatten de cijfers, datums of afkortingen "
+        "ervan niet.",
+        "fr": "Une phrase du modèle de langue a été retirée : les sources ne contiennent pas ses chiffres, dates "
+        "ou sigles.",
+        "en": "A sentence the language model wrote was left out: the sources do not hold its figures, dates or "
+        "acronyms.",
     },
     "llm_fallback": {
         "nl": "Het taalmodel antwoordde niet; dit is het letterlijke antwoord uit de bronnen.",

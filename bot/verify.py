@@ -202,7 +202,7 @@ def verify_answer(text: str, question: str, language: str, given: Sequence[Hit],
         return closest_pages(question, language, hits)
     text = clean_markup(text, [h.chunk.url for h in given], language)
     text = cite_uncited(text, {n: h.chunk.text for n, h in enumerate(given, 1)})
-    text, dropped = _without_unsupported(text, given)
+    text, dropped = _without_unsupported(text, given, question)
     if not substantive(text):
         raise ModelError("the language model's answer says nothing besides its citations")
     if all(s.rstrip().endswith("?") for s in sentences(_GROUP.sub(" ", text)) if s.strip()):
@@ -230,10 +230,10 @@ def verify_answer(text: str, question: str, language: str, given: Sequence[Hit],
     )
 
 
-def _without_unsupported(text: str, given: Sequence[Hit]) -> tuple[str, int]:
-    """``text`` without its sentences whose dates or figures no passage they cite holds (bot/facts.py),
-    and how many went. ModelError when such a sentence cannot be taken out cleanly."""
-    wrong = unsupported_sentences(text, {n: h.chunk.text for n, h in enumerate(given, 1)})
+def _without_unsupported(text: str, given: Sequence[Hit], question: str) -> tuple[str, int]:
+    """``text`` without its sentences whose dates, figures or acronyms no passage they cite holds
+    (bot/facts.py), and how many went. ModelError when such a sentence cannot be taken out cleanly."""
+    wrong = unsupported_sentences(text, {n: h.chunk.text for n, h in enumerate(given, 1)}, question)
     for item in wrong:
         if item.sentence not in text:
             raise ModelError(f"the language model stated figures its passages do not hold: {', '.join(item.missing)}")

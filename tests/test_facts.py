@@ -49,3 +49,14 @@ def test_a_figure_stated_without_a_citation_is_cited_to_the_passage_that_holds_i
     assert cite_uncited("Les passages n'en disent rien.", passages) == "Les passages n'en disent rien."
     cited = "Le 4 février 2019 [1]. La première en 2018."
     assert cite_uncited(cited, passages) == cited  # a model that cites keeps its own choice
+
+
+def test_an_acronym_no_cited_passage_names_is_unsupported_in_any_language():
+    """Names of organisations and labels, where they can be checked: an acronym is written the same in
+    every language, or is one of a few known pairs (FIDO / IFDD)."""
+    passages = {1: "De gids wordt beheerd door het FIDO. Vis draagt het MSC-label."}
+    assert not unsupported_sentences("Le guide est géré par l'IFDD [1].", passages)
+    assert not unsupported_sentences("The fish carries the MSC label [1].", passages)
+    [wrong] = unsupported_sentences("Het label wordt toegekend door de FOD Economie [1].", passages)
+    assert wrong.missing == ["FOD"]
+    assert not unsupported_sentences("Volgens de EU is dat zo, zegt de FOD [1].", passages, question="Wat zegt de FOD?")

@@ -521,3 +521,10 @@ def test_the_model_can_say_the_passages_do_not_answer_or_answer_in_part(base, fa
     assert answer.notice == phrase("partial", "nl") and "PARTIAL" not in answer.answer
     assert not any("PARTIAL" in piece for piece in streamed[:-1] if isinstance(piece, str))  # never shown
     assert "NO_ANSWER" in SYSTEM_PROMPT and "PARTIAL" in SYSTEM_PROMPT
+
+
+def test_an_organisation_the_passages_do_not_name_is_not_passed_on(base, fake):
+    fake.script = [Reply("De eerste Buyer Meets Supplier werd op 23 mei 2018 georganiseerd door de VDAB [1].")]
+    answer = with_model(base, fake.base_url).ask(BMS_FIRST)
+    assert "VDAB" not in answer.answer and answer.notice  # the sentence went; the extractive answer stands in
+    assert "23 mei 2018" in answer.answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,24 @@ def real_bot(real_index: Path):  # type: ignore[no-untyped-def]
     from gidsbot.settings import load_settings
 
     return Bot.load(settings=load_settings(environ={}, index=real_index))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """The URL of a throwaway PostgreSQL server's `postgres` database (Debian's binaries, 127.0.0.1),
+    started the first time a test asks for it. Without PostgreSQL installed the test fails, saying how
+    to install it: CI installs it, and a skip would hide a broken store."""
+    from tests.pgserver import INSTALL, binaries, postgres_server
+
+    if binaries() is None:
+        pytest.fail(f"PostgreSQL is not installed: {INSTALL}", pytrace=False)
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def database(postgres: str) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    from tests.pgserver import new_database
+
+    return new_database(postgres)

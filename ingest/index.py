@@ -164,6 +164,7 @@ def _embed_missing(
     models: Sequence[NamedEmbeddings],
     previous: Previous | None,
     progress: Callable[[int], None] | None,
+    report: IngestReport | None = None,
 ) -> tuple[list[np.ndarray], int]:
     """Row-aligned vectors per model for ``chunks``; only chunks the previous version lacks are embedded."""
     reuse = {} if previous is None else previous.rows
@@ -180,7 +181,10 @@ def _embed_missing(
         batch = missing[start : start + step]
         texts = [embedding_text(chunks[i]) for i in batch]
         for matrix, model in zip(matrices, models, strict=True):
+            started = time.perf_counter()
             matrix[batch] = model.embed_array(texts)
+            if report is not None:
+                report.timed(f"passages {model.name}", time.perf_counter() - started)
         if progress:
             progress(len(batch))
     return matrices, len(missing)
@@ -238,10 +242,15 @@ def stage_version(
     """Write a whole version holding exactly ``documents`` under a hidden name, not yet published (the
     gate may still refuse it); fills the report's counts."""
     chunks = [chunk for doc in documents for chunk in doc.chunks]
-    matrices, embedded = _embed_missing(chunks, models, previous, progress)
+    matrices, embedded = _embed_missing(chunks, models, previous, progress, report)
     fast = sentence_model(models)
+    clock = time.perf_counter()
     sentence_data = _sentence_rows(chunks, fast, previous)
+    report.timed("units", time.perf_counter() - clock)
+    clock = time.perf_counter()
     vocabulary = _vocabulary_rows(chunks, fast, previous)
+    report.timed("vocabulary", time.perf_counter() - clock)
+    clock = time.perf_counter()
 
     expansions = {d.source: abbreviations("\n".join(c.text for c in d.chunks)) for d in documents}
     staging = new_version_dir(root)
@@ -262,6 +271,7 @@ def stage_version(
         for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
             write_vectors(staging.dense(n), matrix, model.dim)
         write_criteria(staging, [c for d in documents for c in d.criteria])
+        report.timed("writing", time.perf_counter() - clock)
 
         report.documents = len(documents)
         report.chunks = len(chunks)

@@ -267,13 +267,17 @@ def run_ingest(
         parse_spec(spec)
         previous = None if rebuild else load_previous(root, spec)
         run = _Run(previous, report)
+        clock = time.perf_counter()
         with tqdm(desc="reading", unit="file", disable=not show_progress, leave=False) as bar:
             for path in paths:
                 _ingest_path(run, Path(path), settings, bar)
+        report.timed("reading", time.perf_counter() - clock)
         gone: set[str] = set()
         if configs:
+            clock = time.perf_counter()
             with tqdm(desc="crawling", unit="page", disable=not show_progress, leave=False) as bar:
                 gone = _ingest_sites(run, configs, bar)
+            report.timed("crawling", time.perf_counter() - clock)
         kept = set(run.records)
         report.removed = len(set(previous.documents) - kept) if previous else 0
         if gone and previous:
@@ -283,7 +287,9 @@ def run_ingest(
         if previous is not None and same_as_previous(list(run.records.values()), previous):
             _keep_current(report, previous, started)
             return report
+        clock = time.perf_counter()
         models = load_models(spec)
+        report.timed("loading models", time.perf_counter() - clock)
         chunks_to_embed = sum(len(r.chunks) for r in run.records.values())
         with tqdm(desc="embedding", unit="chunk", total=chunks_to_embed, disable=not show_progress, leave=False) as bar:
             staging = stage_version(

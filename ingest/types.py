@@ -54,6 +54,10 @@ class IngestReport:
     published: bool = True  # false when the evaluation gate refused the version (index_version was not made current)
     new_version: bool = True  # false when nothing changed: no version was written, index_version is the current one
     gate: dict[str, Any] | None = None  # the gate's verdict: figures before/after, passed, changed questions
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: reading, passages, units, ...
+
+    def timed(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = round(self.stages.get(stage, 0.0) + seconds, 2)
 
     def fail(self, url: str, error: str) -> None:
         self.failed.append({"url": url, "error": error})

@@ -32,29 +32,31 @@ def _snippet(chosen: Sequence[str], limit: int = 90) -> str:
     return text if len(words) <= limit else " ".join(words[:limit]) + " …"
 
 
-def citation_for(n: int, chunk: Chunk, snippet: str) -> Citation:
+def citation_for(n: int, chunk: Chunk, snippet: str, part: int = -1) -> Citation:
+    """The citation of a passage; with ``part``, of the section of it a quoted unit stands in."""
+    where = chunk.part(part)
     return Citation(
         n=n,
         title=chunk.title,
         source=chunk.source,
-        section=chunk.section,
+        section=where.section,
         snippet=snippet,
-        page=chunk.page,
+        page=where.page,
         url=chunk.url,
         language=chunk.language,
         modified=chunk.modified,
     )
 
 
-def _numbers(ordered: Sequence[Picked], hits: Sequence[Hit]) -> dict[int, int]:
-    """Citation number per hit; two hits of one page and section (overlapping passages) share a number."""
-    numbers: dict[int, int] = {}
+def _numbers(ordered: Sequence[Picked], hits: Sequence[Hit]) -> dict[tuple[int, int], int]:
+    """Citation number per quoted unit's place (hit and part): units of one page and section share a
+    number, also from two overlapping passages."""
+    numbers: dict[tuple[int, int], int] = {}
     by_place: dict[tuple[str, str], int] = {}
     for p in ordered:
         chunk = hits[p.hit_index].chunk
-        place = (chunk.source, chunk.section)
-        if p.hit_index not in numbers:
-            numbers[p.hit_index] = by_place.setdefault(place, len(by_place) + 1)
+        place = (chunk.source, chunk.part(p.part).section)
+        numbers.setdefault((p.hit_index, p.part), by_place.setdefault(place, len(by_place) + 1))
     return numbers
 
 
@@ -75,17 +77,19 @@ def extractive_answer(question: str, language: str, hits: Sequence[Hit], picked:
     ordered = _order(picked)
     numbers = _numbers(ordered, hits)
     quoted: dict[int, list[str]] = {}
-    first_hit: dict[int, int] = {}
+    first: dict[int, Picked] = {}
     for p in ordered:
-        n = numbers[p.hit_index]
-        first_hit.setdefault(n, p.hit_index)
+        n = numbers[p.hit_index, p.part]
+        first.setdefault(n, p)
         quoted.setdefault(n, []).append(p.text)
     for p in reversed(ordered):  # the quoted passage goes on one unit past the last one used
-        texts = quoted[numbers[p.hit_index]]
+        texts = quoted[numbers[p.hit_index, p.part]]
         if p.after and p.after not in texts and p.text == texts[-1]:
             texts.append(p.after)
-    citations = [citation_for(n, hits[first_hit[n]].chunk, _snippet(texts)) for n, texts in quoted.items()]
-    pieces = [_quote(p, numbers[p.hit_index]) for p in ordered]
+    citations = [
+        citation_for(n, hits[first[n].hit_index].chunk, _snippet(texts), first[n].part) for n, texts in quoted.items()
+    ]
+    pieces = [_quote(p, numbers[p.hit_index, p.part]) for p in ordered]
     body = "".join(
         piece if i == 0 else ("\n\n" if "\n" in piece or "\n" in pieces[i - 1] else " ") + piece
         for i, piece in enumerate(pieces)

@@ -293,18 +293,19 @@ class Judge:
         weights = [idf(self.index, terms(w)[0]) if w in vocabulary and terms(w) else idf(self.index, "") for w in words]
         return float(np.average(scores, weights=weights)) if sum(weights) > 0 else float(np.mean(scores))
 
-    def held(self, query: Query, rows: Sequence[int]) -> dict[str, float]:
-        """For each key word, how well the passages at ``rows`` hold it (1 for the word itself)."""
+    def held(self, query: Query, places: Sequence[tuple[int, int]]) -> dict[str, float]:
+        """For each key word, how well the quoted sections hold it (1 for the word itself): ``places`` are
+        (chunk row, part) pairs, a part being the section of the passage a quoted unit stands in."""
         words = [w for w in query.words if w not in FRAME_WORDS]
         if not words:
             return {}
         passage_words: set[str] = set()
         passage_terms: set[str] = set()
         columns: list[np.ndarray] = []
-        for row in dict.fromkeys(rows):
-            found, cols = self.index.passage_words(row)
+        for row, part in dict.fromkeys(places):
+            found, found_terms, cols = self.index.part_words(row, part)
             passage_words |= found
-            passage_terms |= self.index.passage_terms(row)
+            passage_terms |= found_terms
             columns.append(cols)
         _, matrix = self.index.vocabulary
         known = np.unique(np.concatenate(columns)) if columns else np.zeros(0, np.int64)
@@ -353,7 +354,7 @@ class Judge:
         quoted = [rows[p.hit_index] for p in picked]
         lexical = coverage(query.variants, [self.index.passage_terms(r) for r in rows[:3]], self.index)
         confidence = self.concepts(query) + 0.1 * min(picked[0].score, 1.5) + 0.1 * lexical
-        held = self.held(query, quoted)
+        held = self.held(query, [(rows[p.hit_index], p.part) for p in picked])
         # a question written in another language than the answer it asks for (``--lang``) is quoted from
         # pages in that other language: its words cannot be checked one by one
         weight = {w: 0.0 if query.written else self.importance(w) for w in held}

@@ -32,6 +32,7 @@ from gidsbot.index import (
     read_criteria,
     read_manifest,
     read_report,
+    read_vectors,
     resolve_version,
 )
 from gidsbot.text import abbreviations, content_words, term_variants, terms, words
@@ -41,6 +42,7 @@ __all__ = ["BM25", "LoadedIndex", "Retriever", "heading_key", "load_index"]
 
 RRF_K = 10
 CANDIDATES = 50
+HNSW_SEARCH = 128  # candidates an HNSW search keeps (efSearch): recall@10 against exact search, bench/README.md
 
 
 _NUMBERING = re.compile(r"^(?:\d+[a-z]?|[ivxlc]+)\s+")
@@ -94,6 +96,7 @@ class Sentence:
     vector: np.ndarray | None
     terms: frozenset[str]
     kind: str = "sentence"
+    part: int = 0  # the section of the passage it stands in (Chunk.part)
 
 
 @dataclass(eq=False)
@@ -144,25 +147,25 @@ class LoadedIndex:
 
     @functools.lru_cache(maxsize=8192)  # noqa: B019 - one index per process, kept for its lifetime
     def _sentences(self, row: int) -> list[Sentence]:
-        found = self.read("SELECT text, vector, kind FROM sentences WHERE chunk_row = ? ORDER BY idx", (row,))
+        found = self.read("SELECT text, kind, part FROM sentences WHERE chunk_row = ? ORDER BY idx", (row,))
         chunk = self.chunks[row]
         expansions = abbreviations(chunk.text)
+        rows, matrix = self.sentence_matrix
+        first = int(np.searchsorted(rows, row))
         out = []
-        for r in found:
+        for i, r in enumerate(found):
             longer = " ".join(v for k, v in expansions.items() if re.search(rf"\b{re.escape(k)}\b", r["text"]))
-            vector = np.frombuffer(r["vector"], np.float32) if r["vector"] else None
             unit_terms = frozenset(terms(f"{r['text']} {longer}", chunk.language))
-            out.append(Sentence(r["text"], vector, unit_terms, r["kind"]))
+            out.append(Sentence(r["text"], matrix[first + i], unit_terms, r["kind"], r["part"]))
         return out
 
     @cached_property
     def sentence_matrix(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every sentence vector (sentence model) and the row of the chunk it belongs to."""
-        found = self.read("SELECT chunk_row, vector FROM sentences WHERE vector IS NOT NULL")
-        if not found:
-            return np.zeros(0, np.int64), np.zeros((0, 1), np.float32)
-        rows = np.array([r["chunk_row"] for r in found], np.int64)
-        return rows, np.vstack([np.frombuffer(r["vector"], np.float32) for r in found])
+        """Every unit's vector (sentence model, units.faiss) and the row of the chunk it belongs to, in
+        (chunk row, unit) order."""
+        counts = self.read("SELECT chunk_row, COUNT(*) AS n FROM sentences GROUP BY chunk_row ORDER BY chunk_row")
+        rows = np.repeat([r["chunk_row"] for r in counts], [r["n"] for r in counts]).astype(np.int64)
+        return rows, read_vectors(self.files.units)
 
     @cached_property
     def rows(self) -> dict[str, int]:
@@ -174,9 +177,10 @@ class LoadedIndex:
         """Per document, the headings of its sections (words folded): a list of them is its table of contents."""
         found: dict[str, set[str]] = {}
         for chunk in self.chunks:
-            for part in chunk.section.split(" › "):
-                if part.strip():
-                    found.setdefault(chunk.source, set()).add(heading_key(part))
+            for section in {chunk.section, *(p.section for p in chunk.parts)}:
+                for part in section.split(" › "):
+                    if part.strip():
+                        found.setdefault(chunk.source, set()).add(heading_key(part))
         return {source: frozenset(parts) for source, parts in found.items()}
 
     def passage_terms(self, row: int) -> frozenset[str]:
@@ -191,14 +195,43 @@ class LoadedIndex:
         known, _ = self.vocabulary
         return found, np.array(sorted(known[w] for w in found if w in known), np.int64)
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one index per process, kept for its lifetime
+    def part_words(self, row: int, part: int) -> tuple[frozenset[str], frozenset[str], np.ndarray]:
+        """What one section of a chunk holds (the whole chunk when it is one section): its content words,
+        its search terms and the words' rows in :attr:`vocabulary`. A quoted unit is judged by the section
+        it stands in, as it would be in a passage of that section alone."""
+        chunk = self.chunks[row]
+        if not chunk.parts:
+            found, cols = self.passage_words(row)
+            return found, self.passage_terms(row), cols
+        where, piece = chunk.pieces()[part if 0 <= part < len(chunk.parts) else 0]
+        text = f"{chunk.title} {where.section} {piece}"
+        longer = " ".join(v for k, v in abbreviations(chunk.text).items() if re.search(rf"\b{re.escape(k)}\b", piece))
+        found = frozenset(content_words(text))
+        known, _ = self.vocabulary
+        cols = np.array(sorted(known[w] for w in found if w in known), np.int64)
+        return found, frozenset(terms(f"{text} {longer}", chunk.language)), cols
+
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one index per process, kept for its lifetime
+    def part_vectors(self, row: int) -> np.ndarray:
+        """One vector per section of a chunk of several (sentence model): the mean of its units' vectors,
+        normalised. Empty for a chunk of one section."""
+        chunk = self.chunks[row]
+        if not chunk.parts:
+            return np.zeros((0, 1), np.float32)
+        units = self.sentences(row)
+        out = []
+        for n in range(len(chunk.parts)):
+            mine = [u.vector for u in units if u.part == n and u.vector is not None]
+            mean = np.mean(mine, axis=0) if mine else np.zeros(self.sentence_matrix[1].shape[1], np.float32)
+            out.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
+        return np.vstack(out).astype(np.float32)
+
     @cached_property
     def vocabulary(self) -> tuple[dict[str, int], np.ndarray]:
         """Content words of the passages and their vectors (sentence model), for concept coverage."""
-        rows = self.read("SELECT word, vector FROM vocabulary ORDER BY word")
-        if not rows:
-            return {}, np.zeros((0, 1), np.float32)
-        words = {r["word"]: i for i, r in enumerate(rows)}
-        return words, np.vstack([np.frombuffer(r["vector"], np.float32) for r in rows])
+        rows = self.read("SELECT word FROM vocabulary ORDER BY word")
+        return {r["word"]: i for i, r in enumerate(rows)}, read_vectors(self.files.words)
 
     def documents(self) -> list[dict[str, object]]:
         return [dict(r) for r in self.read("SELECT source, title, url, language, modified, root FROM documents")]
@@ -226,6 +259,9 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
         alternates = {r["source"]: json.loads(r["alternates"] or "{}") for r in documents}
         chunks = [chunk_from_row(r) for r in rows]
         dense = [faiss.read_index(str(files.dir / m["file"])) for m in manifest.models]
+        for searched in dense:
+            if isinstance(searched, faiss.IndexHNSW):  # an approximate index, past HNSW_FROM passages
+                searched.hnsw.efSearch = HNSW_SEARCH
         term_lists = [(r["terms"] or "").split() for r in rows]
         bm25 = BM25(term_lists)
         index = LoadedIndex(files, manifest, chunks, dense, bm25, alternates, [frozenset(t) for t in term_lists], db)
@@ -326,6 +362,11 @@ class Retriever:
                 model.name: float(np.dot(matrix[row], vector))
                 for model, matrix, vector in zip(self.models, self.index.vectors, vectors, strict=True)
             }
+            parts = self.index.part_vectors(row)
+            if len(parts) and parts.shape[1] == vectors[self.models.index(self.sentence_model)].shape[0]:
+                # a passage of several sections is as close as its closest section (sentence model)
+                section = float(np.max(parts @ vectors[self.models.index(self.sentence_model)]))
+                similarity[self.sentence_model.name] = section
             hits.append(Hit(self.index.chunks[row], fused[row], ranks[row], similarity))
         return hits, vectors
 

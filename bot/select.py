@@ -110,6 +110,7 @@ class Picked:
     score: float
     kind: str = "sentence"
     after: str = ""  # the unit that follows it in the passage
+    part: int = 0  # the section of the passage it stands in (Chunk.part): what its citation names
     features: dict[str, float] = field(default_factory=dict)  # what its score weighs (WEIGHTS)
 
 
@@ -256,6 +257,16 @@ def pick_units(
     return _complete(chosen, distinct, query.kinds)
 
 
+def _prior(query: Query, index: LoadedIndex, row: int, part: int, rank: int, language: str) -> float:
+    """What a unit's section as a whole (its passage, when the passage is one section) brings: does it hold
+    the question's terms and the topic of the conversation, how high its passage ranks, in which language."""
+    section = index.part_words(row, part)[1]
+    value = 0.25 * coverage(query.variants, [section], index) + 0.12 / (rank + 1)
+    if query.context_variants:
+        value += 0.4 * coverage(query.context_variants, [section], index)
+    return value + (0.04 if language == query.language else 0.0)
+
+
 def score_units(
     query: Query,
     hits: Sequence[Hit],
@@ -266,13 +277,8 @@ def score_units(
     """Every quotable unit of the passages at ``rows``, scored by WEIGHTS, best first."""
     scored: list[Picked] = []
     for h, row in enumerate(rows[: len(hits)]):
-        passage = index.passage_terms(row)
-        # the passage as a whole: does it hold the question's terms, and the topic of the conversation?
-        prior = 0.25 * coverage(query.variants, [passage], index) + 0.12 / (h + 1)
-        if query.context_variants:
-            prior += 0.4 * coverage(query.context_variants, [passage], index)
-        if hits[h].chunk.language == query.language:
-            prior += 0.04
+        chunk = hits[h].chunk
+        priors = [_prior(query, index, row, part, h, chunk.language) for part in range(max(1, len(chunk.parts)))]
         listed = index.sentences(row)
         headings = index.headings.get(hits[h].chunk.source, frozenset())
         before: frozenset[str] = frozenset()  # the terms of the unit before: what a sentence goes on about
@@ -293,13 +299,13 @@ def score_units(
             features = {
                 "dense": dense,
                 "lexical": lexical,
-                "prior": prior,
+                "prior": priors[unit.part if unit.part < len(priors) else 0],
                 "ordinal": _ordinal(query.ordinals, unit.terms),
                 **_fit(unit, query),
             }
             score = sum(WEIGHTS[name] * value for name, value in features.items())
             after = next((u.text for u in listed[position + 1 :] if u.kind in QUOTABLE), "")
-            scored.append(Picked(unit.text, h, position, score, unit.kind, after, features))
+            scored.append(Picked(unit.text, h, position, score, unit.kind, after, unit.part, features))
     scored.sort(key=lambda p: -p.score)
     return scored
 
@@ -321,5 +327,5 @@ def _complete(chosen: list[Picked], scored: Sequence[Picked], kinds: Set[str]) -
     close = follow is not None and follow.score >= top.score - CONTINUATION_MARGIN
     if not (supplies or close):
         return chosen
-    extra = follow or Picked(top.after, top.hit_index, top.position + 1, top.score - 0.01)
+    extra = follow or Picked(top.after, top.hit_index, top.position + 1, top.score - 0.01, part=top.part)
     return [*chosen, extra]

@@ -213,7 +213,11 @@ def verify_answer(text: str, question: str, language: str, given: Sequence[Hit],
     cited = [given[n - 1].chunk for n in order]
     text = clean_markup(text, [c.url for c in cited], language)
     text = re.sub(r"[ \t]{2,}", " ", text)  # dropped citations and images leave double spaces
-    citations = [citation_for(n, chunk, best_snippet(chunk, _claims(text, n))) for n, chunk in enumerate(cited, 1)]
+    snippets = [best_snippet(chunk, _claims(text, n)) for n, chunk in enumerate(cited, 1)]
+    citations = [
+        citation_for(n, chunk, snippet, chunk.part_of(snippet))
+        for n, (chunk, snippet) in enumerate(zip(cited, snippets, strict=True), 1)
+    ]
     note = _other_language(language, citations)
     text = re.sub(r"[ \t]+([.,;:!?])", r"\1", text).strip()
     return Answer(

@@ -43,6 +43,12 @@ class Settings:
     min_evidence: float = _setting(
         0.0, "Added to the probability an answer needs (0.5); raise it (up to 0.4) to refuse more often."
     )
+    merge_words: int = _setting(
+        0,
+        "Pack a page's short sections together into passages of about this many words (220 is the design's "
+        "size); 0 keeps every section its own passage. Merging makes a third as many passages to embed and "
+        "store, but on the development guide fewer unanswerable questions were refused (bench/README.md).",
+    )
     keep_versions: int = _setting(5, "How many published index versions to keep for rollback.")
     answer_cache: int = _setting(
         512,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["PHASES", "Answer", "Chunk", "Citation", "Criterion", "Hit", "criteria_records", "in_phase_order"]
+__all__ = ["PHASES", "Answer", "Chunk", "Citation", "Criterion", "Hit", "Part", "criteria_records", "in_phase_order"]
 
 # The procurement phases a criterion belongs to, in the order of a procedure.
 PHASES = ("selection", "specification", "award", "contract", "other")
@@ -26,6 +26,37 @@ class Chunk:
     position: int = 0  # order within its document
     url: str = ""  # a link a person can open ("" for local files)
     modified: str = ""  # the document's own date (its metadata, a date in it, or Last-Modified), ISO 8601; "" if none
+    # A passage that holds several short sections: where each starts in ``text`` (the first at 0) with
+    # its heading path and PDF page. Empty for a passage of one section (``section`` and ``page``).
+    parts: tuple[Part, ...] = ()
+
+    def pieces(self) -> list[tuple[Part, str]]:
+        """The passage cut at its sections: each part with its text (one piece for a one-section passage)."""
+        if not self.parts:
+            return [(Part(0, self.section, self.page), self.text)]
+        ends = [p.start for p in self.parts[1:]] + [len(self.text)]
+        return [(p, self.text[p.start : end].strip()) for p, end in zip(self.parts, ends, strict=True)]
+
+    def part_of(self, quote: str) -> int:
+        """Which part a quoted piece of the text stands in (-1 when the passage is one section or the
+        quote is not found)."""
+        at = self.text.find(quote.strip()[:60]) if quote.strip() else -1
+        if not self.parts or at < 0:
+            return -1
+        return max(n for n, p in enumerate(self.parts) if p.start <= at)
+
+    def part(self, n: int) -> Part:
+        """Part ``n`` of the passage (the passage itself for a one-section passage or an unknown ``n``)."""
+        return self.parts[n] if 0 <= n < len(self.parts) else Part(0, self.section, self.page)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Where a section starts in a passage's text, its heading path ("A › B") and its PDF page."""
+
+    start: int
+    section: str
+    page: int | None = None
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ import numpy as np
 from gidsbot.embeddings import NamedEmbeddings, sentence_model
 from gidsbot.errors import IndexError_, IngestError
 from gidsbot.index import (
-    COLUMNS,
     FORMAT,
+    HNSW_FROM,
     IndexFiles,
     Manifest,
     chunk_from_row,
@@ -44,7 +44,7 @@ from gidsbot.index import (
 )
 from gidsbot.text import abbreviations, content_words, terms
 from gidsbot.types import Chunk, Criterion
-from gidsbot.units import Unit, answer_units
+from gidsbot.units import answer_units
 from ingest.chunk import embedding_text
 from ingest.types import IngestReport
 
@@ -81,11 +81,13 @@ class Previous:
     documents: dict[str, DocRecord]
     rows: dict[str, int]  # chunk id -> row in the previous version
     vectors: list[np.ndarray]  # per model, row-aligned
-    sentence_rows: dict[int, list[tuple[str, bytes | None, str]]]  # chunk row -> (unit, vector, kind)
+    units: dict[int, list[tuple[str, str, int, int]]]  # chunk row -> (unit, kind, part, row in unit_vectors)
+    unit_vectors: np.ndarray
+    words: dict[str, np.ndarray]  # vocabulary word -> vector
 
 
-def load_previous(root: Path, spec: str) -> Previous | None:
-    """The current version when it was built with the same embeddings; None otherwise."""
+def load_previous(root: Path, spec: str, merge_words: int = 0) -> Previous | None:
+    """The current version when it was built with the same embeddings and passages; None otherwise."""
     if current_version(root) is None:
         return None
     try:
@@ -96,6 +98,11 @@ def load_previous(root: Path, spec: str) -> Previous | None:
         return None
     if manifest.embeddings != spec:
         log.info("embeddings changed (%s -> %s): every passage is embedded anew", manifest.embeddings, spec)
+        return None
+    if manifest.merge_words != merge_words:
+        log.info(
+            "passages are cut anew (merge_words %s -> %s): every page is read again", manifest.merge_words, merge_words
+        )
         return None
     documents: dict[str, DocRecord] = {}
     rows: dict[str, int] = {}
@@ -119,14 +126,17 @@ def load_previous(root: Path, spec: str) -> Previous | None:
             rows[row["id"]] = row["row"]
             if row["source"] in documents:
                 documents[row["source"]].chunks.append(chunk_from_row(row))
-        sentence_rows: dict[int, list[tuple[str, bytes | None, str]]] = {}
-        for row in db.execute("SELECT chunk_row, text, vector, kind FROM sentences ORDER BY chunk_row, idx"):
-            sentence_rows.setdefault(row["chunk_row"], []).append((row["text"], row["vector"], row["kind"]))
+        units: dict[int, list[tuple[str, str, int, int]]] = {}
+        found = db.execute("SELECT chunk_row, text, kind, part FROM sentences ORDER BY chunk_row, idx")
+        for n, row in enumerate(found):
+            units.setdefault(row["chunk_row"], []).append((row["text"], row["kind"], row["part"], n))
+        vocabulary = [row["word"] for row in db.execute("SELECT word FROM vocabulary ORDER BY word")]
     for criterion in read_criteria(files):
         if criterion.source in documents:
             documents[criterion.source].criteria.append(criterion)
     vectors = [read_vectors(files.dense(n)) for n in range(len(manifest.models))]
-    return Previous(files, manifest, documents, rows, vectors, sentence_rows)
+    words = dict(zip(vocabulary, read_vectors(files.words), strict=True))
+    return Previous(files, manifest, documents, rows, vectors, units, read_vectors(files.units), words)
 
 
 def same_as_previous(documents: Sequence[DocRecord], previous: Previous | None) -> bool:
@@ -190,43 +200,53 @@ def _embed_missing(
     return matrices, len(missing)
 
 
-def _sentence_rows(
+def _unit_rows(
     chunks: Sequence[Chunk], model: NamedEmbeddings, previous: Previous | None
-) -> list[tuple[int, int, str, bytes, str]]:
-    """(chunk row, index, unit, vector, kind) for every answer unit (gidsbot/units.py) of every passage;
-    vectors reused from an unchanged chunk."""
-    out: list[tuple[int, int, str, bytes, str]] = []
-    todo: list[tuple[int, int, Unit]] = []
+) -> tuple[list[dict[str, object]], np.ndarray]:
+    """The ``sentences`` rows (every answer unit of every passage, gidsbot/units.py, with the part of the
+    passage it stands in) and their vectors, row for row; an unchanged passage keeps its vectors."""
+    rows: list[dict[str, object]] = []
+    vectors: list[np.ndarray | None] = []
+    todo: list[int] = []
     for row, chunk in enumerate(chunks):
         old_row = previous.rows.get(chunk.id) if previous else None
-        old = previous.sentence_rows.get(old_row, []) if previous and old_row is not None else []
-        if old and all(vector for _, vector, _ in old):
-            out.extend((row, i, text, vector, kind) for i, (text, vector, kind) in enumerate(old) if vector)
+        old = previous.units.get(old_row, []) if previous and old_row is not None else []
+        if old:
+            assert previous is not None
+            for i, (text, kind, part, n) in enumerate(old):
+                rows.append({"chunk_row": row, "idx": i, "text": text, "kind": kind, "part": part})
+                vectors.append(previous.unit_vectors[n])
             continue
-        todo.extend((row, i, unit) for i, unit in enumerate(answer_units(chunk.text)))
+        units = [(n, unit) for n, (_, piece) in enumerate(chunk.pieces()) for unit in answer_units(piece)]
+        for i, (part, unit) in enumerate(units):
+            rows.append({"chunk_row": row, "idx": i, "text": unit.text, "kind": unit.kind, "part": part})
+            todo.append(len(vectors))
+            vectors.append(None)
+    dim = model.dim
     for start in range(0, len(todo), 256):
         batch = todo[start : start + 256]
-        vectors = model.embed_array([u.text for _, _, u in batch]).astype(np.float32)
-        out.extend((row, i, u.text, v.tobytes(), u.kind) for (row, i, u), v in zip(batch, vectors, strict=True))
-    return out
+        for n, vector in zip(batch, model.embed_array([str(rows[n]["text"]) for n in batch]), strict=True):
+            vectors[n] = vector
+    matrix = np.zeros((len(vectors), dim), np.float32)
+    for n, vector in enumerate(vectors):
+        matrix[n] = vector
+    return rows, matrix
 
 
-def _vocabulary_rows(
+def _vocabulary(
     chunks: Sequence[Chunk], model: NamedEmbeddings, previous: Previous | None
-) -> list[tuple[str, bytes]]:
-    """Every content word of the passages with its vector: the refusal decision asks, for each key word
-    of a question, whether the documents hold that concept in any language."""
+) -> tuple[list[str], np.ndarray]:
+    """Every content word of the passages, sorted, with its vector: the refusal decision asks, for each key
+    word of a question, whether the documents hold that concept in any language."""
     wanted = sorted({w for c in chunks for w in content_words(f"{c.title} {c.section} {c.text}") if not w.isdigit()})
-    known: dict[str, bytes] = {}
-    if previous is not None:
-        with open_db(previous.files.db) as db:
-            known = {r["word"]: r["vector"] for r in db.execute("SELECT word, vector FROM vocabulary")}
+    known = dict(previous.words) if previous is not None else {}
     todo = [w for w in wanted if w not in known]
     for start in range(0, len(todo), 512):
         batch = todo[start : start + 512]
-        for word, vector in zip(batch, model.embed_array(batch).astype(np.float32), strict=True):
-            known[word] = vector.tobytes()
-    return [(w, known[w]) for w in wanted]
+        known.update(zip(batch, model.embed_array(batch).astype(np.float32), strict=True))
+    if not wanted:
+        return [], np.zeros((0, model.dim), np.float32)
+    return wanted, np.vstack([known[w] for w in wanted])
 
 
 def stage_version(
@@ -238,6 +258,7 @@ def stage_version(
     report: IngestReport,
     progress: Callable[[int], None] | None = None,
     started: float | None = None,
+    merge_words: int = 0,
 ) -> IndexFiles:
     """Write a whole version holding exactly ``documents`` under a hidden name, not yet published (the
     gate may still refuse it); fills the report's counts."""
@@ -245,10 +266,10 @@ def stage_version(
     matrices, embedded = _embed_missing(chunks, models, previous, progress, report)
     fast = sentence_model(models)
     clock = time.perf_counter()
-    sentence_data = _sentence_rows(chunks, fast, previous)
+    unit_rows, unit_vectors = _unit_rows(chunks, fast, previous)
     report.timed("units", time.perf_counter() - clock)
     clock = time.perf_counter()
-    vocabulary = _vocabulary_rows(chunks, fast, previous)
+    words, word_vectors = _vocabulary(chunks, fast, previous)
     report.timed("vocabulary", time.perf_counter() - clock)
     clock = time.perf_counter()
 
@@ -266,10 +287,13 @@ def stage_version(
                     for row, c in enumerate(chunks)
                 ],
             )
-            insert(db, "sentences", (dict(zip(COLUMNS["sentences"], r, strict=True)) for r in sentence_data))
-            insert(db, "vocabulary", ({"word": w, "vector": v} for w, v in vocabulary))
+            insert(db, "sentences", unit_rows)
+            insert(db, "vocabulary", ({"word": w} for w in words))
+        search = "hnsw" if len(chunks) >= HNSW_FROM else "flat"
         for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
-            write_vectors(staging.dense(n), matrix, model.dim)
+            write_vectors(staging.dense(n), matrix, model.dim, search)
+        write_vectors(staging.units, unit_vectors, fast.dim, "float16")
+        write_vectors(staging.words, word_vectors, fast.dim, "float16")
         write_criteria(staging, [c for d in documents for c in d.criteria])
         report.timed("writing", time.perf_counter() - clock)
 
@@ -284,13 +308,14 @@ def stage_version(
             embeddings=spec,
             models=[{"name": m.name, "dim": m.dim, "file": staging.dense(n).name} for n, m in enumerate(models)],
             sentence_model=fast.name,
+            merge_words=merge_words,
             created=now_iso(),
             crawled_at=max((d.fetched_at for d in documents), default="") or now_iso(),
             counts={
                 "documents": len(documents),
                 "chunks": len(chunks),
-                "sentences": len(sentence_data),
-                "words": len(vocabulary),
+                "sentences": len(unit_rows),
+                "words": len(words),
             },
             files=file_digests(staging.dir),
         )

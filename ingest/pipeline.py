@@ -84,11 +84,11 @@ def iter_files(path: Path) -> Iterator[tuple[Path, str]]:
             yield full, source
 
 
-def _record(document: Document, content_hash: str, root: str, **crawl: str) -> DocRecord:
+def _record(document: Document, content_hash: str, root: str, merge_words: int = 0, **crawl: str) -> DocRecord:
     return DocRecord(
         source=document.source,
         title=document.title,
-        chunks=chunk_document(document),
+        chunks=chunk_document(document, merge_words),
         content_hash=content_hash,
         root=root,
         url=document.url,
@@ -103,9 +103,10 @@ def _record(document: Document, content_hash: str, root: str, **crawl: str) -> D
 class _Run:
     """The state of one run: the previous version, the documents kept so far, and the report."""
 
-    def __init__(self, previous: Previous | None, report: IngestReport) -> None:
+    def __init__(self, previous: Previous | None, report: IngestReport, merge_words: int = 0) -> None:
         self.previous = previous
         self.report = report
+        self.merge_words = merge_words
         self.records: dict[str, DocRecord] = {}
 
     def old(self, source: str) -> DocRecord | None:
@@ -160,7 +161,7 @@ def _ingest_path(run: _Run, path: Path, settings: Settings, bar: tqdm) -> None:
         if document is None:
             run.report.skip(source, "empty")
             continue
-        run.add(_record(document, digest, root))
+        run.add(_record(document, digest, root, settings.merge_words))
 
 
 def _ingest_sites(run: _Run, configs: Sequence[object], bar: tqdm) -> set[str]:
@@ -209,7 +210,7 @@ def _ingest_sites(run: _Run, configs: Sequence[object], bar: tqdm) -> set[str]:
         # the page's own date, else the server's Last-Modified; never the crawl's time (a card would show
         # it as the page's date: an undated page's card shows when it was indexed instead)
         document.modified = document.modified or _iso(page.last_modified)
-        run.add(_record(document, digest, "web", **crawl_state))
+        run.add(_record(document, digest, "web", run.merge_words, **crawl_state))
     # A page that failed or was left out by a limit this time keeps its previous content.
     gone = set(result.gone)
     for source, old in run.previous.documents.items() if run.previous else []:
@@ -265,8 +266,8 @@ def run_ingest(
         clean_staging(root)
         spec = settings.embeddings or _existing_spec(root) or "e5+use"
         parse_spec(spec)
-        previous = None if rebuild else load_previous(root, spec)
-        run = _Run(previous, report)
+        previous = None if rebuild else load_previous(root, spec, settings.merge_words)
+        run = _Run(previous, report, settings.merge_words)
         clock = time.perf_counter()
         with tqdm(desc="reading", unit="file", disable=not show_progress, leave=False) as bar:
             for path in paths:
@@ -293,7 +294,15 @@ def run_ingest(
         chunks_to_embed = sum(len(r.chunks) for r in run.records.values())
         with tqdm(desc="embedding", unit="chunk", total=chunks_to_embed, disable=not show_progress, leave=False) as bar:
             staging = stage_version(
-                root, spec, models, list(run.records.values()), previous, report, progress=bar.update, started=started
+                root,
+                spec,
+                models,
+                list(run.records.values()),
+                previous,
+                report,
+                progress=bar.update,
+                started=started,
+                merge_words=settings.merge_words,
             )
         _judge_and_publish(staging, report, settings, gate, started)
     return report

@@ -14,8 +14,14 @@ from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -35,7 +41,9 @@ def serve(index: Path, log: Path, extra_env: dict[str, str] | None = None) -> It
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--index", str(index)],
-            stdout=out, stderr=subprocess.STDOUT, env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
         url = f"http://127.0.0.1:{port}"
         try:

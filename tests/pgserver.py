@@ -66,7 +66,9 @@ def postgres_server() -> Iterator[str]:
         if started:
             subprocess.run(
                 _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                cwd=folder, capture_output=True, timeout=60,
+                cwd=folder,
+                capture_output=True,
+                timeout=60,
             )
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bot import Bot
-from gidsbot.index import list_versions
+from gidsbot.index import list_versions, read_manifest, resolve_version
 from gidsbot.settings import load_settings
 from gidsbot.types import Answer
 from ingest.pipeline import run_ingest
@@ -165,11 +165,13 @@ def test_streamed_answers_are_shown(monkeypatch, hashing_index, feedback_db):
 
 def _cite(needle: str, text: str):  # type: ignore[no-untyped-def]
     """A fake model's reply citing the passage (by its number in the prompt) that holds ``needle``."""
+
     def reply(body: dict) -> Reply:
         prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
         block = prompt.split("<passages>", 1)[1].split("</passages>", 1)[0]
-        number = next(p[1:p.index("]")] for p in re.split(r"\n\n(?=\[\d+\] )", block.strip()) if needle in p)
+        number = next(p[1 : p.index("]")] for p in re.split(r"\n\n(?=\[\d+\] )", block.strip()) if needle in p)
         return Reply(text.format(n=number), pieces=6)
+
     return reply
 
 
@@ -203,7 +205,8 @@ def test_feedback_is_stored_with_question_answer_sources_and_version(monkeypatch
     assert row["index_version"] == list_versions(hashing_index)[-1]
     app.feedback[0].set_value(0).run()  # a changed mind updates the same row
     assert [(r["rating"], r["comment"]) for r in _rows(feedback_db, "SELECT * FROM feedback")] == [
-        (0, "Duidelijk, dank u")]
+        (0, "Duidelijk, dank u")
+    ]
 
 
 def test_export_buttons_and_start_over(monkeypatch, hashing_index, feedback_db):
@@ -219,7 +222,8 @@ def test_status_page_shows_counts_last_report_versions_and_feedback(monkeypatch,
     app.switch_page("views/status.py").run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Documents"] == "2" and metrics["Passages"] == "20"
+    counts = read_manifest(resolve_version(hashing_index)).counts
+    assert metrics["Documents"] == "2" and metrics["Passages"] == str(counts["chunks"])
     assert metrics["Added"] == "2" and metrics["Failed"] == "0"
     tables = [t.value for t in app.table]
     assert any("corpus" in str(v.values) for v in tables)  # per site (the ingested folder) and language
@@ -238,8 +242,11 @@ def test_status_page_lists_failures_and_skips_of_the_last_ingest(monkeypatch, tm
     (folder / "papier.txt").write_text("Kantoorpapier met het FSC-label is duurzaam geproduceerd.", encoding="utf-8")
     (folder / "foto.png").write_bytes(b"\x89PNG\r\n")
     root = tmp_path / "index"
-    run_ingest(load_settings(environ={}, index=root, embeddings="hashing"),
-               paths=[folder, tmp_path / "missing"], show_progress=False)
+    run_ingest(
+        load_settings(environ={}, index=root, embeddings="hashing"),
+        paths=[folder, tmp_path / "missing"],
+        show_progress=False,
+    )
     app = _app(monkeypatch, root)
     app.switch_page("views/status.py").run()
     assert not app.exception

@@ -76,7 +76,9 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "salles-de-reunion.html").write_text(FRENCH, encoding="utf-8")
     (folder / "payload.txt").write_text(
         "Vergaderzalen payload <script>alert(4)</script> en <img src=x onerror=alert(5)> en "
-        "![beeld](http://127.0.0.1:9/x.png) in een document over vergaderzalen.", encoding="utf-8")
+        "![beeld](http://127.0.0.1:9/x.png) in een document over vergaderzalen.",
+        encoding="utf-8",
+    )
     root = tmp_path_factory.mktemp("browser") / "index"
     run_ingest(load_settings(environ={}, index=root, embeddings="hashing"), paths=[folder], show_progress=False)
     return root
@@ -283,8 +285,11 @@ def test_a_language_model_answer_streams_into_the_page(index, tmp_path):
     verified answer and its source card."""
     with FakeLLM() as llm:
         llm.script = [Reply("Op 23 mei 2018 vond de eerste Buyer Meets Supplier plaats [1].", pieces=8)]
-        env = {"GIDSBOT_LLM_BASE_URL": llm.base_url, "GIDSBOT_LLM_MODEL": "fake-model",
-               "GIDSBOT_FEEDBACK_DB": str(tmp_path / "feedback.sqlite")}
+        env = {
+            "GIDSBOT_LLM_BASE_URL": llm.base_url,
+            "GIDSBOT_LLM_MODEL": "fake-model",
+            "GIDSBOT_FEEDBACK_DB": str(tmp_path / "feedback.sqlite"),
+        }
         with serve(index, tmp_path / "app.log", env) as url, browser_page() as page:
             page.goto(url)
             ask(page, BMS)

@@ -312,8 +312,12 @@ def test_the_fiche_a_question_names_wins_over_one_it_only_shares_a_word_or_a_ste
         [
             Criterion(title, "award", "Een criterium.", source=f"https://gids.example.be/{n}", language="nl")
             for n, title in enumerate(
-                ["Gids voor duurzame aankopen - Fiche koffie", "Werkkleding en textiel", "Drukwerk",
-                 "Printers en multifunctionele toestellen"]
+                [
+                    "Gids voor duurzame aankopen - Fiche koffie",
+                    "Werkkleding en textiel",
+                    "Drukwerk",
+                    "Printers en multifunctionele toestellen",
+                ]
             )
         ]
     )

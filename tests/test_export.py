@@ -14,10 +14,30 @@ HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> ![x](http://12
 
 def _exchanges() -> list[Exchange]:
     cards = [
-        Card(1, "Fiche papier <b>", "https://gids.be/papier", "Labels › FSC", None, "nl", "2024-03-01", "updated",
-             "https://gids.be/papier", (Segment("Context."), Segment("Kies FSC-papier " + HOSTILE, marked=True))),
-        Card(2, "Omzendbrief 2014", "omzendbrief.pdf", "", 4, "fr", "2026-01-02", "indexed",
-             "https://gids.be/omzendbrief.pdf#page=4", (Segment("Article 4."),)),
+        Card(
+            1,
+            "Fiche papier <b>",
+            "https://gids.be/papier",
+            "Labels › FSC",
+            None,
+            "nl",
+            "2024-03-01",
+            "updated",
+            "https://gids.be/papier",
+            (Segment("Context."), Segment("Kies FSC-papier " + HOSTILE, marked=True)),
+        ),
+        Card(
+            2,
+            "Omzendbrief 2014",
+            "omzendbrief.pdf",
+            "",
+            4,
+            "fr",
+            "2026-01-02",
+            "indexed",
+            "https://gids.be/omzendbrief.pdf#page=4",
+            (Segment("Article 4."),),
+        ),
     ]
     found = Exchange("a1", "Welk papier " + HOSTILE + "?", Answer("Kies FSC-papier. [1]", "nl", True, []), cards, [])
     refusal = "Dit staat niet in de geïndexeerde documenten.\nDeze pagina's komen het dichtst in de buurt:\n- [1] X"
@@ -50,8 +70,11 @@ def test_html_handout_has_every_answer_source_and_link_and_runs_nothing():
     assert not {"script", "img", "iframe", "object", "embed", "b"} & set(parsed.tags)
     assert not [name for name, _ in parsed.attrs if name.startswith("on") or name == "src"]
     hrefs = [value for name, value in parsed.attrs if name == "href"]
-    assert hrefs == ["https://gids.be/papier", "https://gids.be/omzendbrief.pdf#page=4",
-                     "https://gids.be/omzendbrief.pdf#page=4"]
+    assert hrefs == [
+        "https://gids.be/papier",
+        "https://gids.be/omzendbrief.pdf#page=4",
+        "https://gids.be/omzendbrief.pdf#page=4",
+    ]
     assert "default-src 'none'" in page  # a Content-Security-Policy: no script, image or request can run
     assert "Not in the guide" not in text and "Closest pages" in text
     assert "<mark>Kies FSC-papier" in page  # the answering sentence is marked

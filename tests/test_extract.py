@@ -52,10 +52,22 @@ def test_a_two_page_fiche_loses_its_running_header_and_keeps_its_numbered_headin
     sections and the criteria under "4. Gunningscriteria" ran into "5. Meer weten"."""
     header = "Gids voor duurzame aankopen - Fiche thee"
     pages = [
-        [header, "1. Waarom deze fiche", "Thee groeit in landen waar telers weinig verdienen.",
-         "2. Technische specificaties", "- Alle thee komt uit biologische teelt. Verificatie: biolabel", "Pagina 1"],
-        [header, "3. Gunningscriteria", "- Meer thee met een label voor eerlijke handel. Verificatie: facturen",
-         "4. Meer weten", "De helpdesk van de gids helpt u verder.", "Pagina 2"],
+        [
+            header,
+            "1. Waarom deze fiche",
+            "Thee groeit in landen waar telers weinig verdienen.",
+            "2. Technische specificaties",
+            "- Alle thee komt uit biologische teelt. Verificatie: biolabel",
+            "Pagina 1",
+        ],
+        [
+            header,
+            "3. Gunningscriteria",
+            "- Meer thee met een label voor eerlijke handel. Verificatie: facturen",
+            "4. Meer weten",
+            "De helpdesk van de gids helpt u verder.",
+            "Pagina 2",
+        ],
     ]
     document = read_bytes(make_pdf(pages), "fiche-thee.pdf")
     assert document is not None and header not in document.text

@@ -17,9 +17,25 @@ from ui.feedback import FeedbackStore, Rated, Store, feedback_path, to_csv
 
 
 def _rated(message_id: str = "m1", question: str = "Wat is FSC?") -> Rated:
-    return Rated(message_id, question, "FSC is een label. [1]", True, "nl", "v1",
-                 [{"n": 1, "title": "Fiche papier", "source": "https://gids.be/papier", "url": "https://gids.be/papier",
-                   "section": "Labels", "page": None}], interface_language="fr")
+    return Rated(
+        message_id,
+        question,
+        "FSC is een label. [1]",
+        True,
+        "nl",
+        "v1",
+        [
+            {
+                "n": 1,
+                "title": "Fiche papier",
+                "source": "https://gids.be/papier",
+                "url": "https://gids.be/papier",
+                "section": "Labels",
+                "page": None,
+            }
+        ],
+        interface_language="fr",
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -33,7 +49,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
 
 def test_path_defaults_beside_the_index_and_follows_the_setting(tmp_path: Path):
     assert feedback_path(load_settings(environ={}, index=tmp_path / "data" / "index")) == (
-        tmp_path / "data" / "feedback.sqlite")
+        tmp_path / "data" / "feedback.sqlite"
+    )
     chosen = tmp_path / "elsewhere.sqlite"
     assert feedback_path(load_settings(environ={"GIDSBOT_FEEDBACK_DB": str(chosen)})) == chosen
 
@@ -44,7 +61,11 @@ def test_rating_and_comment_land_in_one_row_with_the_answer_and_its_sources(stor
     store.rate(_rated(), 0)  # changed their mind
     [row] = store.feedback()
     assert (row["rating"], row["comment"], row["question"], row["index_version"]) == (
-        "down", "Heel duidelijk", "Wat is FSC?", "v1")
+        "down",
+        "Heel duidelijk",
+        "Wat is FSC?",
+        "v1",
+    )
     assert row["sources"][0]["url"] == "https://gids.be/papier"
     assert row["interface_language"] == "fr" and row["found"] is True
     assert row["created"].endswith("Z") and row["updated"] >= row["created"]
@@ -104,11 +125,11 @@ def test_a_deleted_file_is_made_again(tmp_path: Path):
 
 
 def test_csv_cells_cannot_become_spreadsheet_formulas():
-    rows = [{"question": "=HYPERLINK(\"http://evil\")", "comment": "+1", "sources": [{"title": "a"}], "n": 3}]
+    rows = [{"question": '=HYPERLINK("http://evil")', "comment": "+1", "sources": [{"title": "a"}], "n": 3}]
     text = to_csv(rows, ["question", "comment", "sources", "n"])
     parsed = list(csv.reader(io.StringIO(text)))
     assert parsed[0] == ["question", "comment", "sources", "n"]
-    assert parsed[1] == ["'=HYPERLINK(\"http://evil\")", "'+1", '[{"title": "a"}]', "3"]
+    assert parsed[1] == ['\'=HYPERLINK("http://evil")', "'+1", '[{"title": "a"}]', "3"]
 
 
 def test_a_write_that_finds_the_file_locked_waits_and_retries(tmp_path: Path, monkeypatch):

@@ -62,9 +62,7 @@ def test_fiche_sections_follow_the_headings(nl: Document) -> None:
     ]
     assert section(nl).startswith("Deze fiche behandelt kopieer- en printpapier in A4- en A3-formaat.")
     # paragraphs are separated by a blank line, whitespace inside them collapsed, entities decoded
-    assert "andere fiches.\n\nPapier is een van de grootste posten in het kantoorverbruik & de keuze" in (
-        section(nl)
-    )
+    assert "andere fiches.\n\nPapier is een van de grootste posten in het kantoorverbruik & de keuze" in (section(nl))
     assert "FSC of PEFC chain of custody" in section(nl, "Criteria", "Selectiecriteria")
 
 
@@ -88,16 +86,13 @@ def test_fiche_lists_are_dash_lines(nl: Document) -> None:
         "  - bewijs: technisch dossier"
     )
     assert section(nl, "Labels") == (
-        "Volgende labels tonen aan dat aan de criteria is voldaan:\n\n"
-        "- EU Ecolabel\n- Blauer Engel\n- Nordic Swan"
+        "Volgende labels tonen aan dat aan de criteria is voldaan:\n\n- EU Ecolabel\n- Blauer Engel\n- Nordic Swan"
     )
 
 
 def test_fiche_text_outside_the_article_is_kept(nl: Document) -> None:
     """Guards against trafilatura's habit of keeping only <article> and dropping the rest of <main>."""
-    assert section(nl, "Meer weten") == (
-        "Raadpleeg ook de fiche over enveloppen en de helpdesk duurzame aankopen."
-    )
+    assert section(nl, "Meer weten") == ("Raadpleeg ook de fiche over enveloppen en de helpdesk duurzame aankopen.")
 
 
 @pytest.mark.parametrize(
@@ -274,12 +269,9 @@ def test_deep_nesting_does_not_hit_the_recursion_limit() -> None:
 def test_huge_page_is_extracted_in_linear_time() -> None:
     def page(n: int) -> str:
         rows = "".join(
-            f"<tr><td>Criterium {i}</td><td>type</td><td><ul><li>a</li><li>b</li></ul></td></tr>"
-            for i in range(n)
+            f"<tr><td>Criterium {i}</td><td>type</td><td><ul><li>a</li><li>b</li></ul></td></tr>" for i in range(n)
         )
-        body = "".join(
-            f"<h2>Kop {i}</h2><p>Alinea {i} met <b>vet</b> en <a href='#'>link</a>.</p>" for i in range(n)
-        )
+        body = "".join(f"<h2>Kop {i}</h2><p>Alinea {i} met <b>vet</b> en <a href='#'>link</a>.</p>" for i in range(n))
         menu = "".join(f"<li><a href='/p{i}'>Pagina {i}</a></li>" for i in range(n))
         main = f"<main><h1>T</h1>{body}<table>{rows}</table></main>"
         return f"<html><body><nav><ul>{menu}</ul></nav>{main}</body></html>"
@@ -299,9 +291,7 @@ def test_huge_page_is_extracted_in_linear_time() -> None:
 
 # --- encodings ----------------------------------------------------------------------------------------
 
-CP1252_PAGE = (
-    "<html><body><main><h1>Critères</h1><p>Coût : 25 € – « durable » d’abord.</p></main></body></html>"
-)
+CP1252_PAGE = "<html><body><main><h1>Critères</h1><p>Coût : 25 € – « durable » d’abord.</p></main></body></html>"
 
 
 def test_cp1252_bytes_without_a_declared_charset() -> None:
@@ -421,10 +411,7 @@ def test_hidden_elements_go_but_collapsed_panels_stay() -> None:
     <button type="button">Toon meer</button>
     </main></body></html>"""
     document = extract(html)
-    assert (
-        section(document, "Biologische producten")
-        == "Minstens 20 % biologisch.\n\nSeizoensgebonden groenten."
-    )
+    assert section(document, "Biologische producten") == "Minstens 20 % biologisch.\n\nSeizoensgebonden groenten."
     for hidden in ["Verborgen", "Ook verborgen", "schermlezers", "Decoratief", "Toon meer"]:
         assert hidden not in document.text
 
@@ -459,9 +446,7 @@ def test_page_wrapped_in_one_form_is_not_dropped() -> None:
     </form></body></html>"""
     document = extract(html)
     assert document.title == "Omzendbrief"
-    assert [(s.path, s.text) for s in document.sections] == [
-        (("Toepassingsgebied",), "Alle federale diensten.")
-    ]
+    assert [(s.path, s.text) for s in document.sections] == [(("Toepassingsgebied",), "Alle federale diensten.")]
 
 
 def test_layout_table_is_read_as_blocks() -> None:
@@ -471,10 +456,7 @@ def test_layout_table_is_read_as_blocks() -> None:
     </td></tr></table></body></html>"""
     document = extract(html)
     assert document.title == "Drukwerk"
-    assert (
-        section(document, "Criteria")
-        == "Gebruik gerecycleerd papier.\n\nCriterium · Bewijs\nInkt · Nordic Swan"
-    )
+    assert section(document, "Criteria") == "Gebruik gerecycleerd papier.\n\nCriterium · Bewijs\nInkt · Nordic Swan"
 
 
 def test_table_header_kept_once_and_empty_rows_dropped() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from bot import Bot
 from gidsbot.errors import IndexMismatch, IndexMissing, IngestError
-from gidsbot.index import current_version, ingest_lock, list_versions, set_current
+from gidsbot.index import current_version, ingest_lock, list_versions, resolve_version, set_current
 from gidsbot.settings import load_settings
 from ingest.pipeline import run_ingest
 from tests.docs import make_pdf
@@ -210,7 +210,7 @@ def test_manifest_records_every_data_files_checksum_and_verify_reads_them(tmp_pa
     run_ingest(load_settings(environ={}, index=root, embeddings="hashing"), show_progress=False)
     folder = root / "versions" / current_version(root)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["files"]) == {"chunks.sqlite", "dense-0.faiss", "criteria.json"}
+    assert set(manifest["files"]) == {"chunks.sqlite", "dense-0.faiss", "units.faiss", "words.faiss", "criteria.json"}
     for name, recorded in manifest["files"].items():
         data = (folder / name).read_bytes()
         assert recorded == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
@@ -244,3 +244,63 @@ def test_verify_all_lists_each_version(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(list_versions(root)[1]) and lines[0].endswith("whole")
     assert "chunks.sqlite is missing" in lines[1]
+
+
+FICHE = """# Kantoorstoelen
+
+## Inleiding
+
+Deze fiche gaat over bureaustoelen voor federale diensten.
+
+## Criteria
+
+### Selectie
+
+De leverancier beschikt over een milieubeheersysteem.
+
+### Uitvoering
+
+Wisselstukken voor de bureaustoelen blijven twaalf jaar lang beschikbaar na de levering.
+
+## Labels
+
+Het label Blauer Engel toont aan dat de stoel aan de criteria voldoet.
+"""
+
+
+def test_merged_passages_cite_the_section_a_quote_stands_in(tmp_path):
+    """With merge_words, short sections share one passage, but an answer quoted from one of them cites
+    that section, as it would a passage of its own."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "stoelen.md").write_text(FICHE, encoding="utf-8")
+    settings = _settings(tmp_path, merge_words=220)
+    report = run_ingest(settings, paths=[folder], show_progress=False)
+    assert report.chunks == 1
+    bot = Bot.load(settings.index, settings=settings)
+    answer = bot.ask("Hoe lang blijven wisselstukken voor de bureaustoelen beschikbaar?")
+    assert answer.found and "twaalf jaar" in answer.answer
+    assert answer.citations[0].section.endswith("Criteria › Uitvoering")
+
+
+def test_another_packing_of_passages_reads_every_document_again(tmp_path, corpus_copy):
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    merged = run_ingest(_settings(tmp_path, merge_words=220), paths=[corpus_copy], show_progress=False)
+    assert merged.new_version and merged.added == merged.documents and merged.embedded_chunks == merged.chunks
+    again = run_ingest(_settings(tmp_path, merge_words=220), paths=[corpus_copy], show_progress=False)
+    assert not again.new_version
+
+
+def test_past_hnsw_from_passages_the_index_is_approximate_and_still_answers(tmp_path, monkeypatch):
+    import faiss
+
+    import ingest.index
+
+    monkeypatch.setattr(ingest.index, "HNSW_FROM", 5)
+    settings = _settings(tmp_path)
+    run_ingest(settings, show_progress=False)
+    files = resolve_version(settings.index)
+    assert isinstance(faiss.read_index(str(files.dense(0))), faiss.IndexHNSW)
+    assert faiss.read_index(str(files.units)).metric_type == faiss.METRIC_INNER_PRODUCT
+    answer = Bot.load(settings.index, settings=settings).ask("Wanneer vond de eerste Buyer Meets Supplier plaats?")
+    assert answer.found and any("2018" in c.snippet for c in answer.citations)

@@ -237,6 +237,7 @@ def test_a_rewrite_that_answers_instead_of_asking_is_not_searched_for(base, fake
     """Defect: the rewrite came back as an answer ("Op 25 mei 2018 (2)") and was used as the search
     query. A rewrite must be a question that keeps the follow-up's own words, or the previous
     question is used as context, as without a model."""
+
     def route(body: dict[str, Any]) -> Reply:
         if system(body) == STANDALONE_PROMPT:
             return Reply("Op 25 mei 2018 (2)")

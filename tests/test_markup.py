@@ -9,29 +9,35 @@ from ui.answers import Exchange, cards_for, find_passage, plain_text
 from ui.markup import Segment, highlight_markdown, md_escape, page_link, passage_segments, safe_link
 
 
-@pytest.mark.parametrize(("text", "escaped"), [
-    ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
-    ("![x](http://e/x.png)", "!\\[x\\](http\\://e/x.png)"),
-    (":red[alarm] :material/home:", "\\:red\\[alarm\\] \\:material/home\\:"),
-    ("5. Afstemming", "5\\. Afstemming"),  # a backslash before the digit would show
-    ("# kop\n- lijst\n> quote", "\\# kop\n\\- lijst\n\\> quote"),
-    ("**vet** _schuin_ `code` $x$", "\\*\\*vet\\*\\* \\_schuin\\_ \\`code\\` \\$x\\$"),
-    ("a|b ~~weg~~ {x}", "a\\|b \\~\\~weg\\~\\~ \\{x\\}"),
-])
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
+        ("![x](http://e/x.png)", "!\\[x\\](http\\://e/x.png)"),
+        (":red[alarm] :material/home:", "\\:red\\[alarm\\] \\:material/home\\:"),
+        ("5. Afstemming", "5\\. Afstemming"),  # a backslash before the digit would show
+        ("# kop\n- lijst\n> quote", "\\# kop\n\\- lijst\n\\> quote"),
+        ("**vet** _schuin_ `code` $x$", "\\*\\*vet\\*\\* \\_schuin\\_ \\`code\\` \\$x\\$"),
+        ("a|b ~~weg~~ {x}", "a\\|b \\~\\~weg\\~\\~ \\{x\\}"),
+    ],
+)
 def test_md_escape(text, escaped):
     assert md_escape(text) == escaped
 
 
-@pytest.mark.parametrize(("url", "safe"), [
-    ("https://gids.be/a?b=1#c", "https://gids.be/a?b=1#c"),
-    ("http://x.be/fiche (2).pdf", "http://x.be/fiche%20%282%29.pdf"),
-    ('https://x.be/"><script>', "https://x.be/%22%3E%3Cscript%3E"),
-    ("javascript:alert(1)", ""),
-    ("data:text/html,<b>", ""),
-    ("//evil.example/x", ""),
-    ("https://x.be/a\nb", ""),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://gids.be/a?b=1#c", "https://gids.be/a?b=1#c"),
+        ("http://x.be/fiche (2).pdf", "http://x.be/fiche%20%282%29.pdf"),
+        ('https://x.be/"><script>', "https://x.be/%22%3E%3Cscript%3E"),
+        ("javascript:alert(1)", ""),
+        ("data:text/html,<b>", ""),
+        ("//evil.example/x", ""),
+        ("https://x.be/a\nb", ""),
+        ("", ""),
+    ],
+)
 def test_safe_link(url, safe):
     assert safe_link(url) == safe
 
@@ -42,8 +48,10 @@ def test_page_link_opens_a_pdf_at_its_page():
     assert page_link("javascript:x", 4) == ""
 
 
-PASSAGE = ("De werkgroep kwam vier keer samen. Op 23 mei 2018 was er een eerste Buyer Meets Supplier. "
-           "Daarna volgde een tweede in 2019. Tot slot kwam er een rapport.")
+PASSAGE = (
+    "De werkgroep kwam vier keer samen. Op 23 mei 2018 was er een eerste Buyer Meets Supplier. "
+    "Daarna volgde een tweede in 2019. Tot slot kwam er een rapport."
+)
 
 
 def test_the_answering_sentence_is_marked_within_its_passage():
@@ -88,8 +96,18 @@ def test_a_quoted_list_keeps_its_items_on_their_own_lines():
 
 
 def _chunk(text: str, section: str = "Labels", page: int | None = None) -> Chunk:
-    return Chunk("c1", "papier.pdf", "Fiche papier", section, page, "nl", text, 0, "https://gids.be/papier.pdf",
-                 "2024-03-01T10:00:00Z")
+    return Chunk(
+        "c1",
+        "papier.pdf",
+        "Fiche papier",
+        section,
+        page,
+        "nl",
+        text,
+        0,
+        "https://gids.be/papier.pdf",
+        "2024-03-01T10:00:00Z",
+    )
 
 
 def test_cards_carry_place_page_language_date_link_and_highlight():
@@ -108,7 +126,11 @@ def test_cards_carry_place_page_language_date_link_and_highlight():
     answer = Answer("Op 23 mei 2018 was er een eerste Buyer Meets Supplier. [1]", "nl", True, [citation])
     [card] = cards_for(answer, {"papier.pdf": [chunk]}, "2026-01-01T00:00:00Z")
     assert (card.link, card.date, card.dated_by, card.page) == (
-        "https://gids.be/papier.pdf#page=3", "2024-03-01", "updated", 3)
+        "https://gids.be/papier.pdf#page=3",
+        "2024-03-01",
+        "updated",
+        3,
+    )
     assert any(s.marked for s in card.segments)
     text = plain_text(Exchange("x", "q", answer, [card]), "en")
     assert "[1] Fiche papier — Labels, p. 3, NL, updated 2024-03-01, indexed 2026-01-01" in text

@@ -39,7 +39,8 @@ def test_both_stores_return_the_same_shapes(database, tmp_path):
         assert set(mine) == set(theirs)
         assert {k: type(v) for k, v in mine.items()} == {k: type(v) for k, v in theirs.items()}
         assert {k: v for k, v in mine.items() if k not in ("id", "created", "updated", "last_asked")} == {
-            k: v for k, v in theirs.items() if k not in ("id", "created", "updated", "last_asked")}
+            k: v for k, v in theirs.items() if k not in ("id", "created", "updated", "last_asked")
+        }
 
 
 def _replica(url: str, n: int, barrier: object) -> None:
@@ -84,9 +85,11 @@ def test_tables_dropped_while_the_app_runs_are_made_again(database):
 
 def test_the_label_names_host_and_database_never_user_or_password():
     assert PostgresFeedbackStore("postgresql://gids:s3cret@db.example:5432/gidsbot").label == (
-        "PostgreSQL (db.example/gidsbot)")
+        "PostgreSQL (db.example/gidsbot)"
+    )
     assert PostgresFeedbackStore("host=/var/run/postgresql dbname=gidsbot password=s3cret").label == (
-        "PostgreSQL (gidsbot)")  # a socket folder is a server path
+        "PostgreSQL (gidsbot)"
+    )  # a socket folder is a server path
     assert PostgresFeedbackStore("not a url s3cret").label == "PostgreSQL"
 
 

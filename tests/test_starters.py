@@ -40,8 +40,11 @@ def test_starters_are_grouped_by_theme_from_the_index():
     assert "Kantoorpapier" in themes["products"]
     assert "Kantoorpapier: Labels" in themes["labels"]  # a short heading says which document it is about
     assert themes["legal"] == ["Omzendbrief van 16 mei 2014", "Omzendbrief van 16 mei 2014: Sociale clausules"]
-    assert themes["other"] == ["Duurzaamheid in overheidsopdrachten", "Buyer Meets Supplier: Verslag",
-                               "Buyer Meets Supplier"]
+    assert themes["other"] == [
+        "Duurzaamheid in overheidsopdrachten",
+        "Buyer Meets Supplier: Verslag",
+        "Buyer Meets Supplier",
+    ]
 
 
 def test_a_french_interface_opens_on_the_french_pages_headings():
@@ -66,8 +69,10 @@ def test_follow_ups_come_from_neighbouring_headings_in_the_answer_language():
     chunks_of = {"papier": [c for c in CHUNKS if c.source == "papier"]}
     answer = Answer("…", "fr", True, [Citation(1, "Kantoorpapier", "papier", "Labels", "")], question="papier?")
     follow = follow_up_questions(answer, chunks_of, asked=["papier?"])
-    assert follow == ["Que dit le guide sur « Kantoorpapier: Criteria » ?",
-                      "Que dit le guide sur « Kantoorpapier: Gerecycleerd papier » ?"]
+    assert follow == [
+        "Que dit le guide sur « Kantoorpapier: Criteria » ?",
+        "Que dit le guide sur « Kantoorpapier: Gerecycleerd papier » ?",
+    ]
 
 
 def test_follow_ups_skip_what_was_asked_and_start_with_the_bots_own():

@@ -7,6 +7,7 @@
 
 from gidsbot.index.layout import (
     DATA_FILES,
+    HNSW_FROM,
     LAST_RUN,
     IndexFiles,
     Manifest,
@@ -36,6 +37,7 @@ __all__ = [
     "COLUMNS",
     "DATA_FILES",
     "FORMAT",
+    "HNSW_FROM",
     "LAST_RUN",
     "SCHEMA",
     "IndexFiles",

@@ -6,7 +6,10 @@
         manifest.json                  embedding models and dimensions, counts, crawl time, and the
                                        size and SHA-256 of every data file
         chunks.sqlite                  documents (with crawl state), chunks, sentences, vocabulary
-        dense-<n>.faiss                one flat inner-product index per embedding model
+        dense-<n>.faiss                one inner-product index per embedding model: exact (flat) search, or
+                                       HNSW past ``HNSW_FROM`` passages
+        units.faiss, words.faiss       the sentence model's vectors of every answer unit and every word of the
+                                       vocabulary, row for row with their tables, stored as float16
         criteria.json                  the product-group fiches' criteria, one record each
         report.json                    the ingest report that made this version
 
@@ -41,6 +44,7 @@ from gidsbot.index.schema import FORMAT, SCHEMA, open_db
 from gidsbot.types import Criterion
 
 __all__ = [
+    "HNSW_FROM",
     "IndexFiles",
     "Manifest",
     "check_files",
@@ -75,6 +79,7 @@ class Manifest:
     crawled_at: str
     counts: dict[str, int] = field(default_factory=dict)
     format: int = FORMAT
+    merge_words: int = 0  # the passages' packing (Settings.merge_words): another packing reads every page anew
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {bytes, sha256}
 
     @classmethod
@@ -112,6 +117,14 @@ class IndexFiles:
 
     def dense(self, n: int) -> Path:
         return self.dir / f"dense-{n}.faiss"
+
+    @property
+    def units(self) -> Path:
+        return self.dir / "units.faiss"
+
+    @property
+    def words(self) -> Path:
+        return self.dir / "words.faiss"
 
 
 def now_iso() -> str:
@@ -169,7 +182,7 @@ def read_manifest(files: IndexFiles) -> Manifest:
     return manifest
 
 
-DATA_FILES = ("chunks.sqlite", "dense-*.faiss", "criteria.json")  # what answers are read from (not the report)
+DATA_FILES = ("chunks.sqlite", "*.faiss", "criteria.json")  # what answers are read from (not the report)
 _BLOCK = 1 << 20
 
 
@@ -271,18 +284,31 @@ def read_last_run(root: Path) -> dict[str, Any]:
 
 
 def read_vectors(path: Path) -> np.ndarray:
-    """All vectors of a flat FAISS index, row by row."""
+    """All vectors of a FAISS index written by :func:`write_vectors`, row by row, as float32."""
     try:
         index = faiss.read_index(str(path))
     except RuntimeError as exc:
         raise IndexCorrupt(f"Cannot read vectors {path}: {exc}") from exc
     if index.ntotal == 0:
         return np.zeros((0, index.d), np.float32)
-    return index.reconstruct_n(0, index.ntotal)
+    return np.asarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
 
 
-def write_vectors(path: Path, vectors: np.ndarray, dim: int) -> None:
-    index = faiss.IndexFlatIP(dim)
+HNSW_FROM = 10_000  # passages; below this exact search costs a few milliseconds (bench/scale.py)
+HNSW_LINKS = 32  # neighbours per node: recall@10 against exact search is in bench/README.md
+HNSW_BUILD = 80  # candidates while building (efConstruction)
+
+
+def write_vectors(path: Path, vectors: np.ndarray, dim: int, kind: str = "flat") -> None:
+    """Write vectors with FAISS: ``flat`` (exact inner product), ``hnsw`` (approximate, for many
+    passages) or ``float16`` (half the bytes, for vectors that are read whole, never searched)."""
+    if kind == "float16":
+        index: faiss.Index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_BUILD
+    else:
+        index = faiss.IndexFlatIP(dim)
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     faiss.write_index(index, str(path))

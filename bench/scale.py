@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py                  # 10,000 chunks, every development-guide question once
     .venv/bin/python bench/scale.py --chunks 20000
+    .venv/bin/python bench/scale.py --search flat    # exact search at 10,000 too, to compare
 
 Embedding 10,000 real chunks with both models takes most of an hour on two cores, and what a
 question costs depends on the number of chunks, not on their wording. So the index is grown from the
@@ -9,6 +10,8 @@ development guide's (bench/devguide.py): every document, chunk and answer unit i
 new URL, and each copy's vectors are the original's with a little noise (then normalised), so that
 the copies rank differently. The vocabulary stays the guide's. Each question is asked once to warm
 up, then timed once in process with the real models; the original index is timed the same way.
+Past ``HNSW_FROM`` passages the grown vectors are stored as ingestion stores them (HNSW); the last
+line compares that search with exact search over the same vectors: recall@10 and milliseconds.
 """
 
 from __future__ import annotations
@@ -37,11 +40,11 @@ def _jitter(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
 
 
-def grow(source_root: Path, target_root: Path, chunks: int, seed: int = 7) -> Path:
-    """Write ``target_root`` as a copy of the current version under ``source_root`` repeated to ``chunks``."""
-    import faiss
-
-    from gidsbot.index import SCHEMA, file_digests, insert, resolve_version
+def grow(source_root: Path, target_root: Path, chunks: int, search: str = "", seed: int = 7) -> Path:
+    """Write ``target_root`` as a copy of the current version under ``source_root`` repeated to ``chunks``.
+    ``search`` is how the passages' vectors are written: ``flat``, ``hnsw``, or (empty) as ingestion would
+    write that many (HNSW from ``HNSW_FROM`` passages)."""
+    from gidsbot.index import HNSW_FROM, SCHEMA, file_digests, insert, read_vectors, resolve_version, write_vectors
 
     source = resolve_version(source_root)
     manifest = json.loads((source.dir / "manifest.json").read_text(encoding="utf-8"))
@@ -60,22 +63,11 @@ def grow(source_root: Path, target_root: Path, chunks: int, seed: int = 7) -> Pa
     db.executescript(SCHEMA)
     documents = original.execute("SELECT * FROM documents").fetchall()
     rows = original.execute("SELECT * FROM chunks ORDER BY row").fetchall()
-    units = original.execute("SELECT chunk_row, idx, text, vector, kind FROM sentences").fetchall()
+    units = original.execute("SELECT * FROM sentences ORDER BY chunk_row, idx").fetchall()
     for k in range(copies):
         tag = "" if k == 0 else f"?copy={k}"
-        insert(
-            db,
-            "documents",
-            [
-                {
-                    **dict(d),
-                    "source": d["source"] + tag,
-                    "url": d["url"] + tag,
-                    "alternates": "{}" if k else d["alternates"],
-                }
-                for d in documents
-            ],
-        )
+        copied = [{**dict(d), "source": d["source"] + tag, "url": d["url"] + tag} for d in documents]
+        insert(db, "documents", [{**d, "alternates": "{}"} if k else d for d in copied])
         insert(
             db,
             "chunks",
@@ -90,34 +82,22 @@ def grow(source_root: Path, target_root: Path, chunks: int, seed: int = 7) -> Pa
                 for r in rows
             ],
         )
-        vectors = [np.frombuffer(u["vector"], np.float32) if u["vector"] else None for u in units]
-        known = [i for i, v in enumerate(vectors) if v is not None]
-        jittered = _jitter(np.vstack([vectors[i] for i in known]), rng) if k and known else None
-        moved = dict(zip(known, jittered, strict=True)) if jittered is not None else {}
-        insert(
-            db,
-            "sentences",
-            [
-                {
-                    **dict(u),
-                    "chunk_row": u["chunk_row"] + k * n,
-                    "vector": moved[i].tobytes() if i in moved else u["vector"],
-                }
-                for i, u in enumerate(units)
-            ],
-        )
-    insert(db, "vocabulary", (dict(r) for r in original.execute("SELECT word, vector FROM vocabulary")))
+        insert(db, "sentences", [{**dict(u), "chunk_row": u["chunk_row"] + k * n} for u in units])
+    insert(db, "vocabulary", (dict(r) for r in original.execute("SELECT word FROM vocabulary")))
     db.commit()
     total = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
     db.close()
     original.close()
 
+    unit_vectors = read_vectors(source.units)
+    grown_units = np.vstack([unit_vectors] + [_jitter(unit_vectors, rng) for _ in range(copies - 1)])
+    write_vectors(folder / "units.faiss", grown_units, unit_vectors.shape[1], "float16")
+    shutil.copy(source.words, folder / "words.faiss")
+    kind = search or ("hnsw" if total >= HNSW_FROM else "flat")
     for model in manifest["models"]:
-        index = faiss.read_index(str(source.dir / model["file"]))
-        base = index.reconstruct_n(0, index.ntotal)
-        grown = faiss.IndexFlatIP(index.d)
-        grown.add(np.vstack([base] + [_jitter(base, rng) for _ in range(copies - 1)]))
-        faiss.write_index(grown, str(folder / model["file"]))
+        base = read_vectors(source.dir / model["file"])
+        grown = np.vstack([base] + [_jitter(base, rng) for _ in range(copies - 1)])
+        write_vectors(folder / model["file"], grown, base.shape[1], kind)
     manifest["version"] = version
     manifest["counts"] = {**manifest.get("counts", {}), "chunks": total}
     manifest["files"] = file_digests(folder)
@@ -126,6 +106,35 @@ def grow(source_root: Path, target_root: Path, chunks: int, seed: int = 7) -> Pa
         shutil.copy(source.dir / "report.json", folder / "report.json")
     (target_root / "CURRENT").write_text(version, encoding="utf-8")
     return target_root
+
+
+def recall(index: Path, asked: list[dict], depth: int = 10) -> dict[str, float]:
+    """Per dense model, the share of exact search's top ``depth`` passages that the index's own search
+    (HNSW) finds too, over the questions' vectors; and the search time of each."""
+    import faiss
+
+    from bot import Bot
+    from gidsbot.index import read_vectors
+
+    bot = Bot.load(index)
+    out: dict[str, float] = {}
+    for model, searched, meta in zip(bot.retriever.models, bot.index.dense, bot.index.manifest.models, strict=True):
+        exact = faiss.IndexFlatIP(searched.d)
+        exact.add(read_vectors(bot.index.files.dir / meta["file"]))
+        queries = np.vstack(
+            [bot.retriever.query_vectors(q["question"])[bot.retriever.models.index(model)] for q in asked]
+        )
+        started = time.perf_counter()
+        _, truth = exact.search(queries, depth)
+        exact_ms = (time.perf_counter() - started) * 1000 / len(queries)
+        started = time.perf_counter()
+        _, found = searched.search(queries, depth)
+        own_ms = (time.perf_counter() - started) * 1000 / len(queries)
+        hits = sum(len(set(t) & set(f)) for t, f in zip(truth.tolist(), found.tolist(), strict=True))
+        out[f"{model.name} recall@{depth}"] = round(hits / (depth * len(queries)), 4)
+        out[f"{model.name} exact ms"] = round(exact_ms, 3)
+        out[f"{model.name} own ms"] = round(own_ms, 3)
+    return out
 
 
 def timings(index: Path, asked: list[dict]) -> dict[str, float]:
@@ -154,15 +163,19 @@ def timings(index: Path, asked: list[dict]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chunks", type=int, default=10_000)
+    parser.add_argument(
+        "--search", choices=["flat", "hnsw"], help="how to store the grown vectors (default: as ingest)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ["GIDSBOT_ANSWER_CACHE"] = "0"  # each question is asked twice: time the work, not the cache
     source = build_index(OUT / "devguide-index")
-    grown = grow(source, OUT / f"scale-{args.chunks}-index", args.chunks)
+    grown = grow(source, OUT / f"scale-{args.chunks}-index", args.chunks, args.search or "")
     asked = [q for part in PARTS for q in questions(part)]
     print(f"{len(asked)} questions, each timed once after a warm-up pass (in process, warm)")
     for name, index in (("development guide", source), (f"grown to {args.chunks}", grown)):
         print(f"{name:>20}: {json.dumps(timings(index, asked))}", flush=True)
+    print(f"{'dense search':>20}: {json.dumps(recall(grown, asked))}", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import contextlib
 import errno
 import json
 import logging
+import os
 import re
 import shutil
 import sqlite3
@@ -319,6 +320,8 @@ def stage_version(
             },
             files=file_digests(staging.dir),
         )
+        if previous is not None:
+            share_unchanged(staging, previous.files, previous.manifest, manifest)
         staging.manifest.write_text(json.dumps(manifest.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
         write_report(staging, report)
         return staging
@@ -331,6 +334,25 @@ def stage_version(
                 "run the ingestion again; the current index keeps serving."
             ) from None
         raise
+
+
+def share_unchanged(staging: IndexFiles, before: IndexFiles, old: Manifest, new: Manifest) -> list[str]:
+    """Hard-link every data file the new version writes byte for byte as the previous one did (same size
+    and SHA-256), so the two versions share its blocks on disk; returns their names. A version stays
+    whole on its own: pruning the other removes a name, not the data."""
+    shared = []
+    for name, entry in new.files.items():
+        if old.files.get(name) != entry:
+            continue
+        link = staging.dir / f".{name}.link"
+        try:
+            os.link(before.dir / name, link)
+            os.replace(link, staging.dir / name)
+        except OSError:  # another file system, or no hard links there: the copy stays
+            link.unlink(missing_ok=True)
+            continue
+        shared.append(name)
+    return shared
 
 
 def _document_row(d: DocRecord) -> dict[str, object]:

@@ -50,6 +50,10 @@ def test_changed_document_re_embeds_only_its_changed_chunks(tmp_path, corpus_cop
     assert 1 <= second.embedded_chunks <= 2 < first.chunks
     bot = Bot.load(settings=_settings(tmp_path))
     assert any("derde BMS" in c.text for c in bot.index.chunks)
+    # what the new version writes as the old one did is one file on disk, linked from both
+    old, new = (resolve_version(tmp_path / "index", v).dir for v in list_versions(tmp_path / "index"))
+    shared = [p.name for p in new.iterdir() if (old / p.name).exists() and p.samefile(old / p.name)]
+    assert shared == ["criteria.json"]
 
 
 def test_removed_document_disappears(tmp_path, corpus_copy):

@@ -42,7 +42,7 @@ __all__ = ["BM25", "LoadedIndex", "Retriever", "heading_key", "load_index"]
 
 RRF_K = 10
 CANDIDATES = 50
-HNSW_SEARCH = 128  # candidates an HNSW search keeps (efSearch): recall@10 against exact search, bench/README.md
+HNSW_SEARCH = 256  # candidates an HNSW search keeps (efSearch): recall@10 against exact search, bench/README.md
 
 
 _NUMBERING = re.compile(r"^(?:\d+[a-z]?|[ivxlc]+)\s+")

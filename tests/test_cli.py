@@ -235,3 +235,34 @@ def test_a_question_with_a_byte_that_is_not_utf8_gets_an_answer_not_a_traceback(
     answer = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
     assert answer["found"] is True and "23 mei 2018" in answer["answer"]
     assert answer["question"].endswith("\ufffd")  # the unreadable byte, shown as the replacement character
+
+
+def _as_older_format(index: Path) -> None:
+    manifest = index / "versions" / (index / "CURRENT").read_text().strip() / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**data, "format": data["format"] - 1}), encoding="utf-8")
+
+
+def test_after_an_upgrade_the_bundled_index_is_rebuilt_and_another_is_left_to_its_maintainer(tmp_path):
+    from gidsbot.errors import IndexCorrupt
+    from gidsbot.index import list_versions, read_manifest, resolve_version
+    from gidsbot.settings import load_settings
+    from ingest.pipeline import run_ingest
+    from ui.cli import ensure_index
+
+    bundled = load_settings(environ={}, index=tmp_path / "bundled", embeddings="hashing")
+    run_ingest(bundled, show_progress=False)
+    _as_older_format(bundled.index)
+    ensure_index(bundled)
+    assert len(list_versions(bundled.index)) == 2
+    read_manifest(resolve_version(bundled.index))  # this version's format: it loads
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "eigen.txt").write_text("Een eigen document over duurzame aankopen.", encoding="utf-8")
+    other = load_settings(environ={}, index=tmp_path / "other", embeddings="hashing")
+    run_ingest(other, paths=[folder], show_progress=False)
+    _as_older_format(other.index)
+    with pytest.raises(IndexCorrupt, match="older gidsbot: run `gidsbot ingest --rebuild`"):
+        ensure_index(other)
+    assert len(list_versions(other.index)) == 1  # nothing of it replaced by the bundled corpus

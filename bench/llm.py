@@ -197,7 +197,7 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from bot import Bot
     from gidsbot.settings import load_settings
-    from ui.cli import ensure_index
+    from ingest.pipeline import ensure_index
 
     questions = pick_questions(args.per_language, args.unanswerable)
     base = load_settings(environ={}, index=args.index, answer_cache=0)

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -25,11 +26,13 @@ from typing import Any
 from tqdm import tqdm
 
 from gidsbot.embeddings import load_models, parse_spec
-from gidsbot.errors import IngestError
+from gidsbot.errors import IndexCorrupt, IngestError
 from gidsbot.index import (
     IndexFiles,
     clean_staging,
+    current_version,
     ingest_lock,
+    older_format,
     publish,
     read_manifest,
     resolve_version,
@@ -42,7 +45,7 @@ from ingest.extract import ExtractError, media_type, read_bytes
 from ingest.index import DocRecord, Previous, load_previous, same_as_previous, stage_version, write_report
 from ingest.types import Document, IngestReport
 
-__all__ = ["Gate", "bundled_corpus", "iter_files", "run_ingest"]
+__all__ = ["Gate", "bundled_corpus", "ensure_index", "iter_files", "run_ingest"]
 
 # The evaluation gate: (index folder, name of the written but unpublished version) -> its verdict, a
 # JSON object with at least "passed". bot.gate.Gate is one; ingestion only calls it.
@@ -348,3 +351,23 @@ def _nothing_read(report: IngestReport) -> str:
     problems = [f"{f['url']}: {f['error']}" for f in report.failed[:3]]
     detail = ("; ".join(problems)) if problems else "no readable document in the sources"
     return f"Nothing was ingested ({detail}); the previous index, if any, keeps serving."
+
+
+def ensure_index(settings: Settings) -> None:
+    """Build the index from the bundled corpus when there is none (the first `serve`), or when it holds
+    only the bundled corpus in an older gidsbot's format (after an upgrade). An older index of other
+    sources is the maintainer's to rebuild: one sentence says how."""
+    root = Path(settings.index)
+    if current_version(root) is None:
+        sys.stderr.write(f"No index in {settings.index} yet: building it from the bundled corpus...\n")
+    elif (older := older_format(root)) is None:
+        return
+    elif older != {str(bundled_corpus().resolve())}:
+        raise IndexCorrupt(
+            f"The index in {root} was written by an older gidsbot: run `gidsbot ingest --rebuild` with its sources "
+            "(for example `--config corpus/sources.toml`) to write it in this version's format."
+        )
+    else:
+        sys.stderr.write(f"The index in {settings.index} has an older format: building it anew...\n")
+    report = run_ingest(settings, show_progress=sys.stderr.isatty())
+    sys.stderr.write(f"Index {report.index_version}: {report.documents} documents, {report.chunks} chunks.\n")

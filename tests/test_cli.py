@@ -247,8 +247,7 @@ def test_after_an_upgrade_the_bundled_index_is_rebuilt_and_another_is_left_to_it
     from gidsbot.errors import IndexCorrupt
     from gidsbot.index import list_versions, read_manifest, resolve_version
     from gidsbot.settings import load_settings
-    from ingest.pipeline import run_ingest
-    from ui.cli import ensure_index
+    from ingest.pipeline import ensure_index, run_ingest
 
     bundled = load_settings(environ={}, index=tmp_path / "bundled", embeddings="hashing")
     run_ingest(bundled, show_progress=False)

@@ -8,7 +8,6 @@ sentence on stderr (and {"error": ...} on stdout with --json), with exit status 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import os
@@ -18,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gidsbot.errors import GidsbotError, IndexCorrupt, QuestionError
+from gidsbot.errors import GidsbotError, QuestionError
 from gidsbot.settings import Settings, load_settings
 
 __all__ = ["main"]
@@ -282,54 +281,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def ensure_index(settings: Settings) -> None:
-    """Build the index from the bundled corpus when there is none (the first `serve`), or when it holds
-    only the bundled corpus in an older gidsbot's format (after an upgrade). An older index of other
-    sources is the maintainer's to rebuild: one sentence says how."""
-    from gidsbot.index import current_version
-    from ingest.pipeline import bundled_corpus, run_ingest
-
-    root = Path(settings.index)
-    if current_version(root) is None:
-        sys.stderr.write(f"No index in {settings.index} yet: building it from the bundled corpus...\n")
-    elif (older := _older_format(root)) is None:
-        return
-    elif older != {str(bundled_corpus().resolve())}:
-        raise IndexCorrupt(
-            f"The index in {root} was written by an older gidsbot: run `gidsbot ingest --rebuild` with its sources "
-            "(for example `--config corpus/sources.toml`) to write it in this version's format."
-        )
-    else:
-        sys.stderr.write(f"The index in {settings.index} has an older format: building it anew...\n")
-    report = run_ingest(settings, show_progress=sys.stderr.isatty())
-    sys.stderr.write(f"Index {report.index_version}: {report.documents} documents, {report.chunks} chunks.\n")
-
-
-def _older_format(root: Path) -> set[str] | None:
-    """The folders and sites (``root`` of each document) of the current version when its format is older
-    than this gidsbot's; None when it is this format (or cannot be read: loading will say why)."""
-    import sqlite3
-
-    from gidsbot.index import FORMAT, open_db, resolve_version
-
-    try:
-        files = resolve_version(root)
-        if json.loads(files.manifest.read_text(encoding="utf-8")).get("format", 0) >= FORMAT:
-            return None
-        with contextlib.closing(open_db(files.db)) as db:
-            return {row["root"] or "" for row in db.execute("SELECT DISTINCT root FROM documents")}
-    except (GidsbotError, OSError, ValueError, sqlite3.Error):
-        return None
-
-
 def _default_index_if_missing(args: argparse.Namespace, settings: Settings) -> None:
     """On a fresh clone, `gidsbot ask` works at once: the default index is built from the bundled corpus.
     An index named with --index or GIDSBOT_INDEX is never built behind the user's back."""
     if args.index is None and not os.environ.get("GIDSBOT_INDEX"):
+        from ingest.pipeline import ensure_index
+
         ensure_index(settings)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from ingest.pipeline import ensure_index
+
     settings = _settings(args)
     ensure_index(settings)
     app = Path(__file__).with_name("app.py")

@@ -55,6 +55,7 @@ __all__ = [
     "new_version_dir",
     "clean_staging",
     "now_iso",
+    "older_format",
     "set_current",
     "publish",
     "read_criteria",
@@ -243,6 +244,19 @@ def _structure(files: IndexFiles, manifest: Manifest) -> list[str]:
         except RuntimeError:
             problems.append(f"{model['file']} cannot be read as a FAISS index")
     return problems
+
+
+def older_format(root: Path) -> set[str] | None:
+    """The folders and sites (each document's ``root``) of the current version when an older gidsbot
+    wrote it in an older format; None when it is this format, or cannot be read (loading says why)."""
+    try:
+        files = resolve_version(root)
+        if json.loads(files.manifest.read_text(encoding="utf-8")).get("format", 0) >= FORMAT:
+            return None
+        with contextlib.closing(open_db(files.db)) as db:
+            return {row["root"] or "" for row in db.execute("SELECT DISTINCT root FROM documents")}
+    except (IndexMissing, IndexCorrupt, OSError, ValueError, sqlite3.Error):
+        return None
 
 
 def write_criteria(files: IndexFiles, criteria: list[Criterion]) -> None:

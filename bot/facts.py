@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from gidsbot.text import sentences
 
-__all__ = ["Unsupported", "acronyms", "cite_uncited", "figures", "substantive", "unsupported_sentences"]
+__all__ = ["MONTH", "Unsupported", "acronyms", "cite_uncited", "figures", "substantive", "unsupported_sentences"]
 
 _MONTHS = {
     **dict.fromkeys(["januari", "janvier", "january", "jan"], 1),
@@ -33,7 +33,8 @@ _MONTHS = {
     **dict.fromkeys(["november", "novembre", "nov"], 11),
     **dict.fromkeys(["december", "décembre", "decembre", "dec", "déc"], 12),
 }
-_MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))  # a month in nl, fr or en, or its abbreviation
+_MONTH = MONTH
 _WORD_DATE = re.compile(rf"\b(\d{{1,2}})(?:er|e|ste|de|st|nd|rd|th)?\s+({_MONTH})\.?\s+((?:19|20)\d{{2}})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})\b")
 _MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+((?:19|20)\d{{2}})\b", re.I)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.facts import MONTH
 from bot.query import Query
 from bot.retrieve import LoadedIndex, Sentence, heading_key
 from gidsbot.text import fold, term_variants
@@ -24,7 +25,7 @@ from gidsbot.units import QUOTABLE
 __all__ = ["DATE", "SEEN_KINDS", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
 
 # month names (and their short forms) in Dutch, French and English
-_MONTH = r"(?:jan|feb|fév|fev|maa|mar|apr|avr|mei|mai|may|jun|jui|jul|aug|aoû|aou|sep|okt|oct|nov|dec|déc)\w*"
+_MONTH = rf"(?:{MONTH})\b"  # a whole month name: "marchés 2021" is no date
 DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:er)?\s+{_MONTH}\.?\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_MONTH}\s+(?:19|20)\d{{2}}"
     r"|(?:in|en|op|le|on|since|sinds|depuis|vanaf|tot|from|until|jusqu'en)\s+(?:19|20)\d{2})\b",

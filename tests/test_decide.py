@@ -69,3 +69,23 @@ def test_a_question_whose_kind_of_answer_no_quoted_unit_holds_is_unmet():
     assert _unmet(cost, [no_amount]) and not _unmet(cost, [no_amount, amount])
     assert not _unmet(read_query("Wat is een licentie?", "nl"), [no_amount])  # no kind of figure asked for
     assert probability(_signals(unmet=1.0)) < probability(_signals())
+
+
+@pytest.mark.parametrize(
+    ("text", "dated"),
+    [
+        ("Le 1er août 2017, la loi est entrée en vigueur.", True),
+        ("De omzendbrief van 16 mei 2014 geldt nog.", True),
+        ("Sinds maart 2020 gebeurt dat digitaal.", True),
+        ("Signé le 1 sept. 2019.", True),
+        ("Les marchés 2021 de la centrale ont été prolongés.", False),  # "mar..." is no month
+        ("Mais 2020 fut une année calme pour les achats.", False),
+        ("De maatregelen 2019 bleven van kracht.", False),
+    ],
+)
+def test_a_date_is_a_whole_month_name_with_its_year(text, dated):
+    """What a date question looks for in a unit (bot/select.py DATE): month names in full or abbreviated,
+    never a word that merely starts like one."""
+    from bot.select import DATE
+
+    assert bool(DATE.search(text)) is dated

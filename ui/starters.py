@@ -162,7 +162,8 @@ def follow_up_questions(
             candidates.append(_topic_of(_as_chunk(citation)))
             continue
         document = chunks_of.get(citation.source, [])
-        here = [i for i, c in enumerate(document) if c.section == citation.section]
+        # the cited section: a passage's own, or one of the sections a passage of several holds
+        here = [i for i, c in enumerate(document) if citation.section in {c.section, *(p.section for p in c.parts)}]
         for i in sorted({j for h in here for j in (h - 1, h + 1, h - 2, h + 2)}):
             if 0 <= i < len(document) and (document[i].source, document[i].section) not in cited:
                 candidates.append(_topic_of(document[i]))

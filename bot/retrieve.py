@@ -258,10 +258,7 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
         documents = db.execute("SELECT source, alternates FROM documents")
         alternates = {r["source"]: json.loads(r["alternates"] or "{}") for r in documents}
         chunks = [chunk_from_row(r) for r in rows]
-        dense = [faiss.read_index(str(files.dir / m["file"])) for m in manifest.models]
-        for searched in dense:
-            if isinstance(searched, faiss.IndexHNSW):  # an approximate index, past HNSW_FROM passages
-                searched.hnsw.efSearch = HNSW_SEARCH
+        dense = [_searchable(faiss.read_index(str(files.dir / m["file"]))) for m in manifest.models]
         term_lists = [(r["terms"] or "").split() for r in rows]
         bm25 = BM25(term_lists)
         index = LoadedIndex(files, manifest, chunks, dense, bm25, alternates, [frozenset(t) for t in term_lists], db)
@@ -272,6 +269,20 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
         raise IndexCorrupt(
             f"Index version {files.version} in {files.root} is damaged ({_first_line(exc)}). {ROLLBACK_HINT}"
         ) from None
+
+
+def _searchable(stored: faiss.Index) -> faiss.Index:
+    """A passage index as it is searched: HNSW (past HNSW_FROM passages) as stored, with its search
+    breadth; float16 vectors (stored at half the bytes) in an exact float32 index."""
+    if isinstance(stored, faiss.IndexHNSW):
+        stored.hnsw.efSearch = HNSW_SEARCH
+        return stored
+    if isinstance(stored, faiss.IndexScalarQuantizer):
+        exact = faiss.IndexFlatIP(stored.d)
+        if stored.ntotal:
+            exact.add(np.asarray(stored.reconstruct_n(0, stored.ntotal), dtype=np.float32))
+        return exact
+    return stored
 
 
 def _first_line(exc: BaseException) -> str:

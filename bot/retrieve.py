@@ -35,7 +35,7 @@ from gidsbot.index import (
     read_vectors,
     resolve_version,
 )
-from gidsbot.text import abbreviations, content_words, term_variants, terms, words
+from gidsbot.text import abbreviations, content_words, spelled_out, term_variants, terms, words
 from gidsbot.types import Chunk, Criterion, Hit
 
 __all__ = ["BM25", "LoadedIndex", "Retriever", "heading_key", "load_index"]
@@ -154,8 +154,7 @@ class LoadedIndex:
         first = int(np.searchsorted(rows, row))
         out = []
         for i, r in enumerate(found):
-            longer = " ".join(v for k, v in expansions.items() if re.search(rf"\b{re.escape(k)}\b", r["text"]))
-            unit_terms = frozenset(terms(f"{r['text']} {longer}", chunk.language))
+            unit_terms = frozenset(terms(f"{r['text']} {spelled_out(r['text'], expansions)}", chunk.language))
             out.append(Sentence(r["text"], matrix[first + i], unit_terms, r["kind"], r["part"]))
         return out
 
@@ -206,7 +205,7 @@ class LoadedIndex:
             return found, self.passage_terms(row), cols
         where, piece = chunk.pieces()[part if 0 <= part < len(chunk.parts) else 0]
         text = f"{chunk.title} {where.section} {piece}"
-        longer = " ".join(v for k, v in abbreviations(chunk.text).items() if re.search(rf"\b{re.escape(k)}\b", piece))
+        longer = spelled_out(piece, abbreviations(chunk.text))
         found = frozenset(content_words(text))
         known, _ = self.vocabulary
         cols = np.array(sorted(known[w] for w in found if w in known), np.int64)

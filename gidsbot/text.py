@@ -163,6 +163,12 @@ def abbreviations(text: str) -> dict[str, str]:
     return found
 
 
+def spelled_out(text: str, expansions: dict[str, str]) -> str:
+    """The long forms of the abbreviations (from :func:`abbreviations`) that ``text`` uses, joined: a
+    passage or unit that says "BMS" is then found by "Buyer Meets Supplier" too."""
+    return " ".join(long for short, long in expansions.items() if re.search(rf"\b{re.escape(short)}\b", text))
+
+
 def content_words(text: str) -> list[str]:
     """Folded words that are not stop words (unstemmed): the key terms of a question."""
     return [w for w in words(text) if w not in _ALL_STOP and len(w) > 2]

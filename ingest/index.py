@@ -11,7 +11,6 @@ import errno
 import json
 import logging
 import os
-import re
 import shutil
 import sqlite3
 import time
@@ -43,7 +42,7 @@ from gidsbot.index import (
     write_criteria,
     write_vectors,
 )
-from gidsbot.text import abbreviations, content_words, terms
+from gidsbot.text import abbreviations, content_words, spelled_out, terms
 from gidsbot.types import Chunk, Criterion
 from gidsbot.units import answer_units
 from ingest.chunk import embedding_text
@@ -166,8 +165,7 @@ def chunk_terms(chunk: Chunk, expansions: dict[str, str]) -> list[str]:
     """BM25 terms of a passage; an abbreviation it uses brings its long form ("BMS" -> Buyer Meets Supplier),
     so a question that spells it out still finds the passage."""
     text = f"{chunk.title} {chunk.section} {chunk.text}"
-    extra = [long for short, long in expansions.items() if re.search(rf"\b{re.escape(short)}\b", chunk.text)]
-    return terms(" ".join([text, *extra]), chunk.language)
+    return terms(f"{text} {spelled_out(chunk.text, expansions)}", chunk.language)
 
 
 def _embed_missing(

@@ -205,30 +205,29 @@ def _unit_rows(
     """The ``sentences`` rows (every answer unit of every passage, gidsbot/units.py, with the part of the
     passage it stands in) and their vectors, row for row; an unchanged passage keeps its vectors."""
     rows: list[dict[str, object]] = []
-    vectors: list[np.ndarray | None] = []
-    todo: list[int] = []
+    kept: list[tuple[int, int]] = []  # (unit's row here, its row in the previous version's unit vectors)
     for row, chunk in enumerate(chunks):
         old_row = previous.rows.get(chunk.id) if previous else None
         old = previous.units.get(old_row, []) if previous and old_row is not None else []
         if old:
-            assert previous is not None
-            for i, (text, kind, part, n) in enumerate(old):
-                rows.append({"chunk_row": row, "idx": i, "text": text, "kind": kind, "part": part})
-                vectors.append(previous.unit_vectors[n])
+            kept.extend((len(rows) + i, n) for i, (_, _, _, n) in enumerate(old))
+            rows.extend(
+                {"chunk_row": row, "idx": i, "text": t, "kind": k, "part": p} for i, (t, k, p, _) in enumerate(old)
+            )
             continue
         units = [(n, unit) for n, (_, piece) in enumerate(chunk.pieces()) for unit in answer_units(piece)]
-        for i, (part, unit) in enumerate(units):
-            rows.append({"chunk_row": row, "idx": i, "text": unit.text, "kind": unit.kind, "part": part})
-            todo.append(len(vectors))
-            vectors.append(None)
-    dim = model.dim
+        rows.extend(
+            {"chunk_row": row, "idx": i, "text": unit.text, "kind": unit.kind, "part": part}
+            for i, (part, unit) in enumerate(units)
+        )
+    matrix = np.zeros((len(rows), model.dim), np.float32)
+    if kept and previous is not None:
+        here, there = (np.array(x) for x in zip(*kept, strict=True))
+        matrix[here] = previous.unit_vectors[there]
+    todo = sorted(set(range(len(rows))) - {n for n, _ in kept})
     for start in range(0, len(todo), 256):
         batch = todo[start : start + 256]
-        for n, vector in zip(batch, model.embed_array([str(rows[n]["text"]) for n in batch]), strict=True):
-            vectors[n] = vector
-    matrix = np.zeros((len(vectors), dim), np.float32)
-    for n, vector in enumerate(vectors):
-        matrix[n] = vector
+        matrix[batch] = model.embed_array([str(rows[n]["text"]) for n in batch])
     return rows, matrix
 
 

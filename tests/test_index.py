@@ -1,12 +1,13 @@
 """Ingestion into the versioned index: incremental, atomic, pickle-free (fast hashing embeddings)."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot import Bot
 from gidsbot.errors import IndexMismatch, IndexMissing, IngestError
-from gidsbot.index import current_version, ingest_lock, list_versions, resolve_version, set_current
+from gidsbot.index import current_version, ingest_lock, list_versions, read_vectors, resolve_version, set_current
 from gidsbot.settings import load_settings
 from ingest.pipeline import run_ingest
 from tests.docs import make_pdf
@@ -54,6 +55,16 @@ def test_changed_document_re_embeds_only_its_changed_chunks(tmp_path, corpus_cop
     old, new = (resolve_version(tmp_path / "index", v).dir for v in list_versions(tmp_path / "index"))
     shared = [p.name for p in new.iterdir() if (old / p.name).exists() and p.samefile(old / p.name)]
     assert shared == ["criteria.json"]
+    # an unchanged passage's units keep their vectors, row for row, in the new version
+    units = {}
+    for folder in (old, new):
+        with sqlite3.connect(folder / "chunks.sqlite") as db:
+            rows = db.execute(
+                "SELECT c.id, s.idx FROM sentences s JOIN chunks c ON c.row = s.chunk_row ORDER BY s.chunk_row, s.idx"
+            )
+            units[folder] = dict(zip(rows.fetchall(), read_vectors(folder / "units.faiss"), strict=True))
+    same = set(units[old]) & set(units[new])
+    assert len(same) >= 5 and all((units[old][k] == units[new][k]).all() for k in same)
 
 
 def test_removed_document_disappears(tmp_path, corpus_copy):

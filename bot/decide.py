@@ -29,6 +29,7 @@ from bot.query import Query
 from bot.retrieve import LoadedIndex
 from bot.select import SEEN_KINDS, Picked, coverage, idf
 from gidsbot.embeddings import NamedEmbeddings
+from gidsbot.glossary import translations
 from gidsbot.text import LANGUAGES, term_variants, terms
 from gidsbot.types import Hit
 
@@ -196,6 +197,14 @@ def _same_root(a: str, b: str) -> bool:
     return common >= max(5, round(0.75 * shorter))
 
 
+def _ends_like(word: str, compound: str) -> bool:
+    """Does ``compound`` end in a form of ``word`` ("kleurtemperatuur" for "temperature")? Dutch
+    compounds end in the word they name a kind of; the head is taken at lengths near the word's."""
+    if len(word) < 6 or len(compound) < len(word) + 3:
+        return False
+    return any(_same_root(word, compound[-n:]) for n in range(len(word) - 2, len(word) + 3))
+
+
 def _compound_rest(word: str, passage_words: set[str] | frozenset[str]) -> str:
     """What is left of a compound ``word`` once a passage word that ends or starts it is taken off
     ("tuin" of "tuinonderhoud" when the passage has "onderhoud"); "" when no passage word does."""
@@ -288,9 +297,12 @@ class Judge:
         vocabulary, matrix = self.index.vocabulary
         if not words or not vocabulary:
             return 0.0
-        vectors = self.vectors(words)
-        scores = [1.0 if w in vocabulary else float(np.max(matrix @ vectors[w])) for w in words]
-        weights = [idf(self.index, terms(w)[0]) if w in vocabulary and terms(w) else idf(self.index, "") for w in words]
+        # a word the documents use in another language (the glossary's translation) is a word they use
+        used = {w: w if w in vocabulary else next((t for t in translations(w) if t in vocabulary), "") for w in words}
+        vectors = self.vectors([w for w in words if not used[w]])
+        scores = [1.0 if used[w] else float(np.max(matrix @ vectors[w])) for w in words]
+        stems = {w: terms(used[w]) if used[w] else [] for w in words}
+        weights = [idf(self.index, stems[w][0] if stems[w] else "") for w in words]
         return float(np.average(scores, weights=weights)) if sum(weights) > 0 else float(np.mean(scores))
 
     def held(self, query: Query, places: Sequence[tuple[int, int]]) -> dict[str, float]:
@@ -322,6 +334,8 @@ class Judge:
                 out[word] = 0.9  # the passage names a kind of it: "schoonmaak" in "schoonmaakproducten"
             elif any(_same_root(word, p) for p in passage_words):
                 out[word] = 0.85  # another form of the word: "engageerden" / "geëngageerd"
+            elif any(_ends_like(word, p) for p in passage_words):
+                out[word] = 0.85  # a compound ending in it: "temperature" in "kleurtemperatuur"
             elif rest := _compound_rest(word, passage_words):
                 # "tuinonderhoud" where the passage has "onderhoud": held only if "tuin" is too
                 if literal(rest):

@@ -25,6 +25,7 @@ _KIND_PATTERNS = {
     # how often, what share, and a minimum or maximum asked for: a figure
     r"|hoe vaak|hoe dikwijls|welk aandeel|welk deel|à quelle fréquence|quelle proportion|how often"
     r"|what proportion|minimum|minimale?|minimaal|maximum|maximale?|maximaal"
+    r"|(?:minimum|maximum)(?:aandeel|percentage|bedrag|duur|score|termijn|afstand|waarde|temperatuur)"
     # a time limit: a number of days or weeks
     r"|binnen welke termijn|welke termijn|dans quel délai|quel délai|within what time|what deadline",
     "list": r"welke|wat zijn|noem|som .* op|quels|quelles|quels sont|quelles sont|which|what are|what kinds?"

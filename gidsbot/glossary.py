@@ -52,10 +52,10 @@ uitvoeringsvoorwaarden uitvoeringsvoorwaarde uitvoering | execution | performanc
 clausule clausules | clause clauses | clause clauses
 criterium criteria | critere criteres | criterion criteria
 drempel drempels | seuil seuils | threshold thresholds
-raamovereenkomst raamovereenkomsten | accord-cadre accords-cadres | framework
+raamovereenkomst raamovereenkomsten | | framework
 aankoopcentrale aankoopcentrales | centrale centrales | central purchasing
 marktconsultatie marktconsultaties marktverkenning | consultation sourcing | consultation
-levenscyclus levenscycluskost | cycle | life-cycle lifecycle
+levenscyclus levenscycluskost | cycle | lifecycle cycle
 kost kosten | cout couts | cost costs
 prijs prijzen | prix | price prices
 bedrag bedragen | montant montants | amount amounts
@@ -66,8 +66,8 @@ milieu milieuvriendelijk | environnement environnemental environnementaux | envi
 sociaal sociale | social sociale sociaux sociales | social
 circulair circulaire | circulaire circulaires | circular
 economie | economie | economy
-energie | energie | energy
-energie-efficientie energiezuinig energiezuinige | efficacite energetique | efficiency efficient
+energie energetisch energetische | energie energetique energetiques | energy
+efficientie energiezuinig energiezuinige | efficacite | efficiency efficient
 klimaat | climat | climate
 uitstoot emissies | emissions | emissions
 afval | dechets dechet | waste
@@ -101,7 +101,7 @@ schoonmaakdiensten | nettoyage | cleaning services
 catering voeding maaltijden | restauration alimentation repas | catering food meals
 voedsel | nourriture aliments | food
 bio biologisch biologische | biologique biologiques bio | organic
-fairtrade | equitable | fair-trade fairtrade
+fairtrade | equitable | fairtrade
 voertuig voertuigen wagen wagens auto autos | vehicule vehicules voiture voitures | vehicle vehicles car cars
 bestelwagen bestelwagens | camionnette camionnettes | van vans
 elektrisch elektrische | electrique electriques | electric
@@ -159,6 +159,78 @@ goedgekeurd goedkeuring | approuve approuvee approbation | approved approval
 ondertekend ondertekende ondertekening | signe signee signature | signed signature
 evaluatie | evaluation | evaluation
 monitoring opvolging | suivi | monitoring
+januari | janvier | january
+februari | fevrier | february
+maart | mars | march
+april | avril | april
+mei | mai |
+juni | juin | june
+juli | juillet | july
+augustus | aout | august
+september | septembre | september
+oktober | octobre | october
+november | novembre | november
+december | decembre | december
+inwerkingtreding werking | vigueur | force
+steekproef steekproeven | echantillon echantillons echantillonnage | sample samples sampling
+controle controles controleren gecontroleerd | controle controles controler | check checks inspection control
+voorbereiden voorbereiding voorbereid | preparer preparation prepare | prepare preparation prepared
+gemeenschappelijk gemeenschappelijke gezamenlijk gezamenlijke | commun communs conjoint conjoints | joint common shared
+voorafgaand voorafgaande | prealable prealables | prior preliminary
+deelname deelnemen | participation participer | participation participate
+kandidaat kandidaten | candidat candidats | candidate candidates
+levering leveringen leveren geleverd geleverde | livraison livraisons livrer livrees livre | delivery deliver delivered
+referentie referenties | reference references | reference references
+norm normen | norme normes | standard standards
+ergonomie ergonomisch ergonomische | ergonomie ergonomique ergonomiques | ergonomics ergonomic
+temperatuur kleurtemperatuur | temperature | temperature
+straat straten woonstraat woonstraten | rue rues | street streets
+residentieel residentiele woonwijk woonwijken | residentiel residentielle residentielles | residential
+beschikbaarheid beschikbaar | disponibilite disponible | availability available
+beheerder beheerders | gestionnaire gestionnaires exploitant | operator manager
+afstand | distance | distance
+sector sectoren | secteur secteurs | sector sectors
+speciale bijzondere | speciaux speciales special | special
+klassieke | classiques classique | classic classical
+uur uren werkuren | heure heures | hour hours
+contract contracten | contrat contrats | contract contracts
+bijlage bijlagen | annexe annexes | annex annexes appendix
+handleiding | manuel | manual handbook
+voorwaarde voorwaarden | condition conditions | condition conditions
+sanctie sancties boete boetes | sanction sanctions penalite penalites amende amendes | penalty penalties sanction
+opdrachtnemer opdrachtnemers | adjudicataire adjudicataires titulaire | contractor contractors
+werkgelegenheid | emploi | employment jobs
+onderhoud | entretien maintenance | maintenance
+batterij batterijen | batterie batteries | battery batteries
+scherm schermen beeldscherm beeldschermen | ecran ecrans | screen screens monitor monitors
+wisselstukken onderdelen reserveonderdelen | pieces rechange | parts spare
+terugname terugnemen | reprise | takeback
+verbruik verbruiken | consommation consommer | consumption consume
+brandstof brandstoffen | carburant carburants | fuel fuels
+geluid lawaai | bruit | noise
+gezondheid | sante | health
+veiligheid | securite | safety security
+kwaliteit | qualite | quality
+innovatie innovatief innovatieve | innovation innovant innovante | innovation innovative
+studie studies onderzoek | etude etudes | study studies research
+bos bossen bosbeheer | foret forets | forest forests
+beheer beheerd beheerde | gestion gere geres geree gerees | management managed
+keten handelsketen | chaine | chain
+herkomst oorsprong | origine provenance | origin
+vlees | viande | meat
+groenten | legumes | vegetables
+seizoen seizoensgebonden | saison saisonnier saisonniers | season seasonal
+eieren ei | oeufs oeuf | eggs egg
+vis | poisson poissons | fish
+koffie | cafe | coffee
+banden | pneus pneu | tyres tires tyre
+krimp | retrait | shrinkage
+wassen wasbeurt wasbeurten | lavage lavages | washing wash
+verf verven | peinture peintures | paint paints
+vernis | vernis | varnish
+isolatiemateriaal | isolant isolants | insulating
+markt markten | | market markets
+notulen | | minutes
 """.strip()
 
 
@@ -183,7 +255,12 @@ def translations(word: str) -> tuple[str, ...]:
     """The words of ``word``'s concept in Dutch, French and English (``word`` folded); () when unknown.
     A plural or inflected form not listed is looked up by its plain form ("leveranciers", "durables")."""
     table = _table()
-    for form in (word, word[:-1] if word.endswith(("s", "e")) else "", word[:-2] if word.endswith("en") else ""):
+    for form in (
+        word,
+        word[:-1] if word.endswith(("s", "e", "d")) else "",
+        word[:-2] if word.endswith(("en", "ed")) else "",
+        word[:-3] if word.endswith("ing") else "",
+    ):
         if len(form) > 2 and form in table:
             return table[form]
     return ()

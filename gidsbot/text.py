@@ -42,7 +42,7 @@ _STOP = {
         mon ne ni nos notre nous on ont ou par pas peu peut plus pour pourquoi qu quand que quel quelle
         quelles quels qui sa sans se ses si son sont sous sur ta te tes toi ton tous tout toute toutes tres
         tu un une vos votre vous y lors quoi combien entre chez via selon ces cela ceux dois doivent
-        puis puisque sera seront etc""",
+        puis puisque sera seront etc pendant durant""",
     "en": """a about above after all also am an and any are as at be been before being below between both
         but by can could did do does doing down during each few for from further had has have having he her
         here hers him his how i if in into is it its itself just me more most my no nor not now of off on

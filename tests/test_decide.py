@@ -89,3 +89,21 @@ def test_a_date_is_a_whole_month_name_with_its_year(text, dated):
     from bot.select import DATE
 
     assert bool(DATE.search(text)) is dated
+
+
+@pytest.mark.slow
+def test_a_word_the_documents_use_in_translation_counts_as_used(real_bot):
+    """Guards against English and French questions judged far from Dutch documents: "acheteurs" and
+    "circulaire" are words the documents use (as "aankopers" and "omzendbrief"), not concepts they lack."""
+    vocabulary, _ = real_bot.index.vocabulary
+    assert "acheteurs" not in vocabulary and "aankopers" in vocabulary
+    assert real_bot.judge.concepts(read_query("acheteurs circulaire", "fr")) == pytest.approx(1.0)
+    assert real_bot.judge.concepts(read_query("appeltaart", "nl")) < 0.9
+
+
+def test_a_compound_that_ends_in_the_word_holds_it():
+    """Guards against "temperature" unheld by a Dutch page that says "kleurtemperatuur"."""
+    from bot.decide import _ends_like
+
+    assert _ends_like("temperature", "kleurtemperatuur") and _ends_like("reference", "prijsreferentie")
+    assert not _ends_like("temperature", "temperatuur") and not _ends_like("label", "tafellabel")

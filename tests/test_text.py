@@ -1,5 +1,6 @@
+from gidsbot.glossary import translations
 from gidsbot.language import detect_language
-from gidsbot.text import abbreviations, content_words, fold, sentences, term_variants, terms
+from gidsbot.text import abbreviations, content_words, fold, sentences, term_variants, terms, words
 
 
 def test_fold_removes_accents_and_case():
@@ -81,3 +82,20 @@ def test_term_variants_carry_the_glossarys_translations():
         | frozenset(terms("appeltaart", "fr"))
         | frozenset(terms("appeltaart", "en"))
     ]
+
+
+def test_every_glossary_form_is_one_word_as_pages_are_split():
+    """Guards against a dead glossary entry: pages are split at hyphens ("energie-efficiëntie" is two
+    words), so a hyphenated or spaced form could never be found on a page."""
+    from gidsbot.glossary import _GLOSSARY
+
+    forms = [form for line in _GLOSSARY.splitlines() for column in line.split("|") for form in column.split()]
+    assert forms and all(words(form) == [form] for form in forms), [f for f in forms if words(f) != [f]]
+
+
+def test_month_names_and_inflected_english_words_find_their_translations():
+    """Guards against "13 juillet 2014" missing the Dutch page of "13 juli 2014", and "awarded" or
+    "washing" missing the glossary's "award" and "wash"."""
+    assert "juli" in translations("juillet") and "july" in translations("juli")
+    assert "gunning" in translations("awarded") and "lavage" in translations("washing")
+    assert "mai" not in translations("may")  # the English modal verb is no month

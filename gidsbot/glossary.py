@@ -230,6 +230,9 @@ verf verven | peinture peintures | paint paints
 vernis | vernis | varnish
 isolatiemateriaal | isolant isolants | insulating
 markt markten | | market markets
+punt punten | point points | point points
+weging gewicht | ponderation | weighting weight
+gereviseerd gereviseerde | reconditionne reconditionnes reconditionnee reconditionnees | refurbished reconditioned
 notulen | | minutes
 """.strip()
 

@@ -26,8 +26,10 @@ class Block:
 
 
 _ITEM = re.compile(r"^\s*(?:[-•*▪◦–]|\(?[a-z]\))\s+")
-_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
+# "5", "5.1", and a part's Roman number before it: "III.2 Leveringstermijn"
+_NUMBERED = re.compile(r"^\s*((?:[IVX]{1,5}\.)?\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
+_LEADER = re.compile(r"\.{4,}|…{2,}")  # dots that lead to a value: "Prijs ........ 50 punten" is no heading
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:-\s*)?(?:p(?:agina|age)?\.?\s*)?\d{1,3}(?:\s*(?:/|van|of|sur)\s*\d{1,3})?(?:\s*-)?\s*$", re.I
 )
@@ -55,9 +57,17 @@ def _edge_lines(page: list[str], n: int = 2) -> list[str]:
     return filled[:n] + filled[-n:]
 
 
+def _in_capitals(text: str) -> bool:
+    """A title set in capitals: "DEEL II – TECHNISCHE BEPALINGEN", "CAHIER SPÉCIAL DES CHARGES"."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and len(text.split()) >= 2 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
 def _is_heading(text: str) -> tuple[bool, int]:
+    if len(text) <= 100 and not _SENTENCE_END.search(text) and _in_capitals(text):
+        return True, 1
     match = _NUMBERED.match(text)
-    if not match or len(text) > 160 or _SENTENCE_END.search(text) or text.endswith("?"):
+    if not match or len(text) > 160 or _SENTENCE_END.search(text) or text.endswith("?") or _LEADER.search(text):
         return False, 0
     number, rest = match.groups()
     if not rest[:1].isupper():

@@ -32,3 +32,27 @@ def test_table_cells_become_rows():
 def test_repeated_headers_and_page_numbers_are_dropped():
     pages = [["Jaarverslag 2021", f"tekst van pagina {n}.", str(n)] for n in range(1, 5)]
     assert drop_furniture(pages) == [[f"tekst van pagina {n}."] for n in range(1, 5)]
+
+
+def test_parts_in_capitals_and_roman_numbered_sections_are_headings():
+    """Guards against a model specification read as one run of text: "DEEL III – GUNNING" and
+    "III.2 Levertermijn" are headings, so the last list item before them does not swallow the next
+    section, and a numbered award criterion with dot leaders stays text, not a heading."""
+    text = "\n".join(
+        [
+            "DEEL III – GUNNING EN UITVOERING",
+            "III.1 Gunningscriteria",
+            "De offerte wordt beoordeeld op deze criteria:",
+            "1. Prijs ................................ 60 punten",
+            "- herbruikbare verpakking .............. 5 punten",
+            "III.2 Levertermijn",
+            "De stoelen worden binnen 45 kalenderdagen geleverd.",
+        ]
+    )
+    found = [(b.kind, b.level, b.text) for b in blocks(text)]
+    assert found[0] == ("heading", 1, "DEEL III – GUNNING EN UITVOERING")
+    assert found[1] == ("heading", 2, "III.1 Gunningscriteria")
+    assert found[3][0] == "paragraph" and found[3][2].startswith("1. Prijs")
+    assert found[4] == ("item", 0, "- herbruikbare verpakking .............. 5 punten")
+    assert found[5] == ("heading", 2, "III.2 Levertermijn")
+    assert found[6][2] == "De stoelen worden binnen 45 kalenderdagen geleverd."

@@ -158,7 +158,14 @@ class Bot:
         check_models(index, settings.embeddings)
         models = load_models(index.manifest.embeddings)
         # GIDSBOT_ANSWER_CACHE=0 keeps nothing: no answers, no query vectors (what timing benchmarks need)
-        retriever = Retriever(index, models, settings.bm25_weight, settings.sentence_weight, settings.answer_cache > 0)
+        retriever = Retriever(
+            index,
+            models,
+            settings.bm25_weight,
+            settings.sentence_weight,
+            settings.answer_cache > 0,
+            centred=settings.centred_models.split("+"),
+        )
         bot = cls(index, retriever, settings)
         bot.judge  # noqa: B018 - set up now (the off-topic baseline), not during the first question
         return bot
@@ -304,7 +311,7 @@ class Bot:
 
     def _retrieve(self, query: Query, limit: int) -> tuple[list[Hit], list[np.ndarray]]:
         """Fused hits for ``query``, the twin page in its language preferred, and the query vectors."""
-        hits, vectors = self.retriever.search(query.search, query.language, limit=limit)
+        hits, vectors = self.retriever.search(query.search, query.written or query.language, limit=limit)
         return self._prefer_twins(hits, query.language, vectors), vectors
 
     def _gather(self, query: Query) -> tuple[list[Hit], list[Hit], list[int], list[Picked]]:

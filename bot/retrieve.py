@@ -21,6 +21,7 @@ import faiss
 import numpy as np
 from scipy import sparse
 
+from bot.centering import CentredSearch
 from gidsbot.embeddings import NamedEmbeddings, load_models
 from gidsbot.errors import IndexCorrupt, IndexMismatch
 from gidsbot.index import (
@@ -42,6 +43,10 @@ __all__ = ["BM25", "LoadedIndex", "Retriever", "heading_key", "load_index"]
 
 RRF_K = 10
 CANDIDATES = 50
+# The weight, in the fusion, of a model's ranking with each language's average taken out (bot/centering.py),
+# beside its own ranking: 0.5 on the development guide's tune questions (1.0 found more facts but refused
+# fewer unanswerable questions; replacing the model's own ranking lost answers, bench/README.md).
+CENTRED_WEIGHT = 0.5
 HNSW_SEARCH = 256  # candidates an HNSW search keeps (efSearch): recall@10 against exact search, bench/README.md
 
 
@@ -308,6 +313,7 @@ class Retriever:
         bm25_weight: float = 0.5,
         sentence_weight: float = 0.5,
         keep_vectors: bool = True,
+        centred: Sequence[str] = (),
     ):
         self.index = index
         self.models = list(models) if models is not None else load_models(index.manifest.embeddings)
@@ -320,6 +326,13 @@ class Retriever:
         self.bm25_weight = bm25_weight
         self.sentence_weight = sentence_weight
         self.keep_vectors = keep_vectors
+        # the models searched with each language's average taken out (bot/centering.py)
+        languages = [chunk.language for chunk in index.chunks]
+        self.centred = {
+            model.name: CentredSearch(vectors, languages)
+            for model, vectors in zip(self.models, index.vectors, strict=True)
+            if model.name in centred and len(vectors)
+        }
 
     @property
     def sentence_model(self) -> NamedEmbeddings:
@@ -343,7 +356,8 @@ class Retriever:
     def search(
         self, query: str, language: str = "", limit: int = 10, lexical: str | None = None
     ) -> tuple[list[Hit], list[np.ndarray]]:
-        """Fused hits for ``query``; ``lexical`` (default: the query) is what BM25 searches."""
+        """Fused hits for ``query`` written in ``language``; ``lexical`` (default: the query) is what BM25
+        searches."""
         n = len(self.index.chunks)
         if n == 0:
             return [], []
@@ -352,10 +366,15 @@ class Retriever:
         ranks: dict[int, dict[str, int]] = {}
         depth = min(CANDIDATES, n)
         for model, index, vector in zip(self.models, self.index.dense, vectors, strict=True):
-            _, found = index.search(vector.reshape(1, -1).astype(np.float32), depth)
-            for rank, row in enumerate(int(r) for r in found[0] if r >= 0):
+            found = [int(r) for r in index.search(vector.reshape(1, -1).astype(np.float32), depth)[1][0]]
+            for rank, row in enumerate(r for r in found if r >= 0):
                 fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
                 ranks.setdefault(row, {})[model.name] = rank + 1
+            if model.name in self.centred:
+                found = self.centred[model.name].search(vector, language, depth)
+                for rank, row in enumerate(found):
+                    fused[row] = fused.get(row, 0.0) + CENTRED_WEIGHT / (RRF_K + rank + 1)
+                    ranks.setdefault(row, {})[f"{model.name}-centred"] = rank + 1
         self._add_sentence_ranking(vectors, fused, ranks, depth)
         # every stem variant of each word: pages are stemmed in their own language, not the question's
         variants = term_variants(lexical if lexical is not None else query)

@@ -40,6 +40,11 @@ class Settings:
     top_k: int = _setting(8, "How many of the best passages an answer may quote from.")
     bm25_weight: float = _setting(0.5, "Weight of BM25 in the reciprocal-rank fusion (each dense model weighs 1).")
     sentence_weight: float = _setting(0.5, "Weight, in the fusion, of the ranking of passages by their best sentence.")
+    centred_models: str = _setting(
+        "e5",
+        "Dense models (joined by `+`) also ranked with each language's average vector taken out, so that a "
+        "question finds the page in the other language (bot/centering.py); `none` ranks every model as it is.",
+    )
     min_evidence: float = _setting(
         0.0, "Added to the probability an answer needs (0.5); raise it (up to 0.4) to refuse more often."
     )

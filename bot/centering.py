@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import faiss
 import numpy as np
 
-__all__ = ["CentredSearch"]
+__all__ = ["CentredSearch", "centred_similarity", "language_means"]
 
 # A language needs this many passages for its own average; the others share the average of all.
 MIN_PASSAGES = 10
@@ -31,13 +31,8 @@ class CentredSearch:
 
     def __init__(self, vectors: np.ndarray, languages: Sequence[str]) -> None:
         vectors = np.asarray(vectors, np.float32)
-        self.overall = vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1], np.float32)
-        labels = np.array([language or "" for language in languages])
-        self.means: dict[str, np.ndarray] = {}
-        for language in set(labels.tolist()) - {""}:
-            own = labels == language
-            if own.sum() >= MIN_PASSAGES:
-                self.means[language] = vectors[own].mean(axis=0)
+        self.overall, self.means = language_means(vectors, languages)
+        labels = [language or "" for language in languages]
         if len(labels):
             vectors = vectors - np.stack([self.means.get(str(lang), self.overall) for lang in labels])
         centred = vectors
@@ -52,6 +47,28 @@ class CentredSearch:
         query = _unit((np.asarray(vector, np.float32) - self.means.get(language, self.overall)).reshape(1, -1))
         _, found = self.index.search(query, min(depth, self.index.ntotal))
         return [int(r) for r in found[0] if r >= 0]
+
+
+def language_means(vectors: np.ndarray, languages: Sequence[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The mean of all ``vectors``, and per language (with MIN_PASSAGES of them) the mean of its own."""
+    overall = vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1], np.float32)
+    labels = np.array([language or "" for language in languages])
+    means = {}
+    for language in set(labels.tolist()) - {""}:
+        own = labels == language
+        if own.sum() >= MIN_PASSAGES:
+            means[language] = vectors[own].mean(axis=0)
+    return overall, means
+
+
+def centred_similarity(
+    vector: np.ndarray, language: str, query: np.ndarray, written: str, means: tuple[np.ndarray, dict[str, np.ndarray]]
+) -> float:
+    """Cosine of a text's vector and a question's, each with its language's mean taken out."""
+    overall, by_language = means
+    a = vector - by_language.get(language, overall)
+    b = query - by_language.get(written, overall)
+    return float(np.dot(a, b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-12))
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:

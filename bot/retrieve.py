@@ -21,7 +21,7 @@ import faiss
 import numpy as np
 from scipy import sparse
 
-from bot.centering import CentredSearch
+from bot.centering import CentredSearch, language_means
 from gidsbot.embeddings import NamedEmbeddings, load_models
 from gidsbot.errors import IndexCorrupt, IndexMismatch
 from gidsbot.index import (
@@ -170,6 +170,12 @@ class LoadedIndex:
         counts = self.read("SELECT chunk_row, COUNT(*) AS n FROM sentences GROUP BY chunk_row ORDER BY chunk_row")
         rows = np.repeat([r["chunk_row"] for r in counts], [r["n"] for r in counts]).astype(np.int64)
         return rows, read_vectors(self.files.units)
+
+    @cached_property
+    def unit_means(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The mean unit vector (sentence model), overall and per language of the units' passages."""
+        rows, matrix = self.sentence_matrix
+        return language_means(matrix, [self.chunks[r].language for r in rows])
 
     @cached_property
     def rows(self) -> dict[str, int]:

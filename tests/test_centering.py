@@ -1,6 +1,6 @@
 import numpy as np
 
-from bot.centering import CentredSearch
+from bot.centering import CentredSearch, centred_similarity, language_means
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -34,3 +34,22 @@ def test_a_language_with_few_passages_is_centred_on_the_average_of_all():
     search = CentredSearch(vectors, ["nl"] * 28 + ["en"] * 2)
     assert set(search.means) == {"nl"} and len(search.search(vectors[0], "en", 5)) == 5
     assert CentredSearch(np.zeros((0, 16), np.float32), []).search(vectors[0], "nl", 5) == []
+
+
+def test_a_sentence_in_the_other_language_scores_on_its_topic_not_its_language():
+    """Guards against the quote chosen for a French question always being a French sentence: with each
+    language's mean taken out, the Dutch sentence on the topic scores above a French one off it."""
+    rng = np.random.default_rng(3)
+    dim = 32
+    topic = _unit(rng.normal(size=(10, dim)))
+    accent = {"nl": 2.0 * _unit(rng.normal(size=dim)), "fr": 2.0 * _unit(rng.normal(size=dim))}
+    vectors = _unit(np.vstack([topic + accent["nl"], topic + accent["fr"]]))
+    languages = ["nl"] * 10 + ["fr"] * 10
+    means = language_means(vectors, languages)
+    question = _unit(topic[2] + accent["fr"])
+    on_topic_dutch, off_topic_french = vectors[2], vectors[10 + 5]
+    assert float(off_topic_french @ question) > float(on_topic_dutch @ question)  # raw: the language wins
+    assert centred_similarity(on_topic_dutch, "nl", question, "fr", means) > centred_similarity(
+        off_topic_french, "fr", question, "fr", means
+    )
+    assert -1.0 <= centred_similarity(vectors[0], "de", question, "de", means) <= 1.0  # unknown: overall mean

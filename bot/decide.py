@@ -116,6 +116,8 @@ ACROSS_FACTOR = 0.3
 COVERED = 0.3
 # A key word "important" for ``weakest`` and ``unheld``: at least this importance (0 to 1).
 IMPORTANT = 0.5
+# the most a glossary word holds when the quoted sections write it in no language (below WORD_BAR)
+UNWRITTEN = 0.6
 
 
 def probability(signals: Signals) -> float:
@@ -241,6 +243,12 @@ def _unmet(query: Query, picked: Sequence[Picked]) -> bool:
     return any(kind in query.kinds and not any(p.features.get(kind, 0.0) > 0 for p in picked) for kind in SEEN_KINDS)
 
 
+def _priced(query: Query, picked: Sequence[Picked]) -> bool:
+    """False when the question asks a price and no quoted unit names an amount (or says it is free): such
+    a quote is never an answer, however close its subject ("1 MWh" for "what does a guarantee cost")."""
+    return "money" not in query.kinds or any(p.features.get("money", 0.0) > 0 for p in picked)
+
+
 class Judge:
     """The answered/refused decision for one loaded index; word vectors are looked up once."""
 
@@ -352,6 +360,10 @@ class Judge:
             for word in todo:
                 probes = [vectors[rests.get(word, word)], *(vectors[p] for p in phrases[word])]
                 out[word] = float(np.max(matrix[known] @ np.stack(probes).T))
+                if translations(word):
+                    # the glossary knows how the concept is written in each language (a quoted translation
+                    # is literal, above): none of its forms quoted means a neighbouring concept, however close
+                    out[word] = min(out[word], UNWRITTEN)
         else:
             out.update(dict.fromkeys(todo, 0.0))
         return out
@@ -404,5 +416,5 @@ class Judge:
         decision = self.signals(query, picked, rows, hits)
         assert decision.signals is not None
         decision.probability = probability(decision.signals)
-        decision.answered = decision.probability >= self.answer_bar
+        decision.answered = _priced(query, picked) and decision.probability >= self.answer_bar
         return decision

@@ -29,7 +29,9 @@ __all__ = ["DATE", "SEEN_KINDS", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf
 _MONTH = rf"(?:{MONTH})\b"  # a whole month name: "marchés 2021" is no date
 DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:er)?\s+{_MONTH}\.?\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_MONTH}\s+(?:19|20)\d{{2}}"
-    r"|(?:in|en|op|le|on|since|sinds|depuis|vanaf|tot|from|until|jusqu'en)\s+(?:19|20)\d{2})\b",
+    r"|(?:in|en|op|le|on|since|sinds|depuis|vanaf|tot|from|until|jusqu'en)\s+(?:19|20)\d{2})\b"
+    # a day of a month with no year: a yearly deadline ("vóór 31 maart", "au plus tard le 1er mars", "by March 31")
+    rf"|\b\d{{1,2}}(?:er|e|ste|de|st|nd|rd|th)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:\d|%))",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -49,7 +51,10 @@ _ORGANISATION = re.compile(
 # an identifier a "which standard / regulation / article" question asks for: EN 12281, ISO 14001,
 # 2012/27/EU, 995/2010, article 52, CPV 30213100-6
 _CODE = re.compile(r"\b(?:[A-Z]{2,}[ -]?\d[\d.:-]*|\d{2,4}/\d{1,4}(?:/\w+)?|(?:art(?:ikel|icle)?\.?|§)\s*\d+\w*)", re.I)
-_MONEY = re.compile(r"€|\b(?:euros?|EUR|eurocent)\b", re.I)
+# an amount, or no cost at all ("Het label is gratis" answers "Wat kost het label?")
+_MONEY = re.compile(
+    r"€|\b(?:euros?|EUR|eurocent|gratis|kosteloos|kosteloze|gratuite?s?|sans frais|free of charge|at no cost)\b", re.I
+)
 # the kinds of answer a unit can be seen to hold or lack: each has a feature of the same name (_fit)
 SEEN_KINDS = ("date", "number", "code", "contact", "money")
 # a line naming a linked file: "Modelbestek levering van laptops (PDF, 3 blz.)"

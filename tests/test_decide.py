@@ -78,6 +78,9 @@ def test_a_question_whose_kind_of_answer_no_quoted_unit_holds_is_unmet():
         ("De omzendbrief van 16 mei 2014 geldt nog.", True),
         ("Sinds maart 2020 gebeurt dat digitaal.", True),
         ("Signé le 1 sept. 2019.", True),
+        ("Het attest komt vóór 31 maart van het volgende jaar.", True),  # a yearly deadline has no year
+        ("Send it by March 31 at the latest.", True),
+        ("Het contract loopt 12 maanden.", False),
         ("Les marchés 2021 de la centrale ont été prolongés.", False),  # "mar..." is no month
         ("Mais 2020 fut une année calme pour les achats.", False),
         ("De maatregelen 2019 bleven van kracht.", False),
@@ -107,3 +110,30 @@ def test_a_compound_that_ends_in_the_word_holds_it():
 
     assert _ends_like("temperature", "kleurtemperatuur") and _ends_like("reference", "prijsreferentie")
     assert not _ends_like("temperature", "temperatuur") and not _ends_like("label", "tafellabel")
+
+
+@pytest.mark.slow
+def test_a_glossary_word_is_held_by_its_translation_and_never_by_a_neighbour(real_bot):
+    """Guards against a French key word judged by vector closeness alone: "acheteurs" is held by a Dutch
+    section saying "aankopers", and "TVA" (btw), which the section never writes in any language, stays
+    unheld however close its vector comes to some word of the section."""
+    from bot.decide import UNWRITTEN, WORD_BAR
+
+    row, chunk = next((r, c) for r, c in enumerate(real_bot.index.chunks) if " aankopers " in f" {c.text} ")
+    part = max(0, chunk.part_of(chunk.text[chunk.text.index(" aankopers ") :]))
+    held = real_bot.judge.held(read_query("Quel taux de TVA pour les acheteurs ?", "fr"), [(row, part)])
+    assert held["acheteurs"] == 1.0 and held["tva"] <= UNWRITTEN < WORD_BAR
+
+
+def test_a_price_asked_for_is_answered_only_with_an_amount():
+    """Guards against "Hoeveel kost een garantie van oorsprong?" answered with "Eén garantie staat voor
+    1 MWh": a cost question is refused unless a quoted unit names an amount, or says it costs nothing."""
+    from bot.decide import _priced
+    from bot.select import _MONEY, Picked
+
+    cost = read_query("Hoeveel kost een garantie van oorsprong?", "nl")
+    figure = Picked("Eén garantie staat voor 1 MWh.", 0, 0, 1.0, features={"number": 0.2, "money": -0.15})
+    amount = Picked("Eén garantie kost 0,05 euro.", 0, 1, 1.0, features={"number": 0.2, "money": 0.2})
+    assert not _priced(cost, [figure]) and _priced(cost, [figure, amount])
+    assert _priced(read_query("Hoeveel garanties zijn er?", "nl"), [figure])  # a count, not a price
+    assert _MONEY.search("Het label is gratis voor kleine producenten.") and not _MONEY.search(figure.text)

@@ -40,6 +40,9 @@ def _function_word_vote(text: str) -> str | None:
     return None
 
 
+# letters with accents French writes and Dutch and English hardly do (Dutch "één" aside)
+_FRENCH_MARK = re.compile(r"[àâçèêîôùûœ]|(?<![ée])é(?!én)", re.I)
+
 _ARTICLE_A = re.compile(r"(?<![^\W\d_])[aA](?![^\W\d_'’])")
 
 # Function words that belong to one language only (ambiguous ones like "de", "in", "en", "je", "was" left out, and
@@ -167,5 +170,7 @@ def detect_language(text: str, default: str = "nl") -> str:
     voted = _function_word_vote(text)
     if voted is not None:
         return voted
+    if len(words(text)) <= 12 and _FRENCH_MARK.search(text):
+        return "fr"  # "Délai de standstill ?": no function word to go on, and the accents are French
     found = _detector().detect_language_of(text)
     return _CODES.get(found.name, default) if found is not None else default

@@ -19,6 +19,7 @@ in the same index. The coefficients were fitted on the development guide's tune 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -243,6 +244,10 @@ def _unmet(query: Query, picked: Sequence[Picked]) -> bool:
     return any(kind in query.kinds and not any(p.features.get(kind, 0.0) > 0 for p in picked) for kind in SEEN_KINDS)
 
 
+# a year the question names: a key word of its own, held only as written
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
 def _priced(query: Query, picked: Sequence[Picked]) -> bool:
     """False when the question asks a price and no quoted unit names an amount (or says it is free): such
     a quote is never an answer, however close its subject ("1 MWh" for "what does a guarantee cost")."""
@@ -335,6 +340,8 @@ class Judge:
 
         out: dict[str, float] = {}
         rests: dict[str, str] = {}
+        for year in _YEAR.findall(query.asked):
+            out[year] = 1.0 if year in passage_words else 0.0  # "in 2020" is not answered by "vandaag"
         for word in words:
             if literal(word):
                 out[word] = 1.0
@@ -383,7 +390,7 @@ class Judge:
         held = self.held(query, [(rows[p.hit_index], p.part) for p in picked])
         # a question written in another language than the answer it asks for (``--lang``) is quoted from
         # pages in that other language: its words cannot be checked one by one
-        weight = {w: 0.0 if query.written else self.importance(w) for w in held}
+        weight = {w: 0.0 if query.written else 1.0 if _YEAR.fullmatch(w) else self.importance(w) for w in held}
         across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
         # word vectors match a word with its translation less surely than with itself: across languages
         # a word far from every quoted word counts for less

@@ -137,3 +137,15 @@ def test_a_price_asked_for_is_answered_only_with_an_amount():
     assert not _priced(cost, [figure]) and _priced(cost, [figure, amount])
     assert _priced(read_query("Hoeveel garanties zijn er?", "nl"), [figure])  # a count, not a price
     assert _MONEY.search("Het label is gratis voor kleine producenten.") and not _MONEY.search(figure.text)
+
+
+@pytest.mark.slow
+def test_a_year_the_question_names_must_be_in_what_is_quoted(real_bot):
+    """Guards against "Hoeveel ton papier verbruikten de diensten in 2020?" answered with a sentence about
+    today: a year is a key word of its own, held only when the quoted section writes it, and weighs fully."""
+    row, chunk = next((r, c) for r, c in enumerate(real_bot.index.chunks) if "2021" in c.text and "1987" not in c.text)
+    part = max(0, chunk.part_of(chunk.text[chunk.text.index("2021") - 40 :]))
+    held = real_bot.judge.held(read_query("Hoeveel aankopers waren er in 2021 en in 1987?", "nl"), [(row, part)])
+    assert held["2021"] == 1.0 and held["1987"] == 0.0
+    decision = real_bot.find(read_query("Hoeveel aankopers namen in 1987 deel aan een sessie?", "nl")).decision
+    assert decision.weight.get("1987") == 1.0 and "1987" in decision.missing and not decision.answered

@@ -16,7 +16,8 @@ FLOORS = {
     "answered": 0.9,
     "cited_source": 0.83,
     "cited_fact": 0.77,
-    "refused_off_topic": 0.88,
+    # 0.88 until stop 22 added 28 harder near-topic tune questions (0.898 -> 0.844 on the larger set)
+    "refused_off_topic": 0.82,
     "language_match": 0.99,
 }
 

@@ -25,6 +25,7 @@ words, bytes on disk per version and what a run added to the index folder. Print
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -283,7 +284,7 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--merge-words", type=int, default=0, help="GIDSBOT_MERGE_WORDS for gidsbot's runs")
     parser.add_argument("--embeddings", default="e5+use", help="GIDSBOT_EMBEDDINGS for gidsbot's runs")
-    parser.add_argument("--keep", type=Path, help="keep the indexes in this folder")
+    parser.add_argument("--keep", type=Path, help="keep the indexes in a new folder under this one (made if missing)")
     parser.add_argument("--baseline-e5", action="store_true", help="also the baseline recipe with gidsbot's e5")
     parser.add_argument("--baseline-child", nargs=3, metavar=("URL", "OUT", "MODEL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -294,7 +295,10 @@ def main() -> None:
     env |= {"GIDSBOT_MERGE_WORDS": str(args.merge_words), "GIDSBOT_EMBEDDINGS": args.embeddings}
     results = []
     for pages in args.pages:
-        with Site() as site, tempfile.TemporaryDirectory(dir=args.keep) as tmp:
+        if args.keep is not None:
+            args.keep.mkdir(parents=True, exist_ok=True)
+        kept = contextlib.nullcontext(tempfile.mkdtemp(dir=args.keep)) if args.keep is not None else None
+        with Site() as site, kept or tempfile.TemporaryDirectory() as tmp:
             build(site, pages)
             index = Path(tmp) / "index"
             row: dict[str, Any] = {"pages": pages, "cores": os.cpu_count(), "embeddings": args.embeddings}

@@ -33,11 +33,13 @@ from tests.docs import make_pdf  # noqa: E402
 
 GUIDE = HERE / "devguide"
 OUT = HERE / "out"
-PARTS = ("tune", "heldout")
+# tune: chosen on; heldout: written before any tuning (stop 17), measured once a stop; heldout2: written
+# at the end of stop 22 and measured once then, for the stops to come (never looked at one by one)
+PARTS = ("tune", "heldout", "heldout2")
 
 
 def questions(part: str) -> list[dict[str, Any]]:
-    """Every question of one part (tune or heldout), all themes, in file order."""
+    """Every question of one part (tune, heldout or heldout2), all themes, in file order."""
     out = []
     for path in sorted((GUIDE / "questions").glob(f"*-{part}.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -164,9 +166,9 @@ def build_index(index: Path, rebuild: bool = False) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=OUT / "devguide-index")
-    parser.add_argument("--part", choices=[*PARTS, "both"], default="both")
+    parser.add_argument("--part", choices=[*PARTS, "both"], default="both", help="both: tune and heldout")
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--details", type=Path, help="one JSON line per question (with --part tune or heldout)")
+    parser.add_argument("--details", type=Path, help="one JSON line per question (with one --part)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -178,7 +180,7 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     bot = Bot.load(build_index(args.index, args.rebuild))
     results = {}
-    for part in PARTS if args.part == "both" else (args.part,):
+    for part in PARTS[:2] if args.part == "both" else (args.part,):
         result = evaluate(bot, questions(part))
         details = result.pop("details")
         if args.details:

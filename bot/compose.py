@@ -119,8 +119,14 @@ def closest_pages(
     """A refusal that says why, in the question's language, and offers the closest pages: what the
     documents do cover of the question (``covered``), and the key words they do not (``missing``)."""
     seen: dict[str, Hit] = {}
+    shown: set[tuple[str, str]] = set()
     for hit in hits:
-        seen.setdefault(hit.chunk.source, hit)
+        # a page and its twin under the same title ("Circular & Fair ICT Pact" in nl and fr) are one line
+        line = (hit.chunk.title, hit.chunk.section)
+        if hit.chunk.source in seen or line in shown:
+            continue
+        seen[hit.chunk.source] = hit
+        shown.add(line)
         if len(seen) == limit:
             break
     citations = [

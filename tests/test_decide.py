@@ -57,6 +57,22 @@ def test_a_refusal_names_what_the_documents_cover_and_what_they_do_not():
     assert "«réunion»" in french.answer and "ne peux donc pas" in french.answer
 
 
+def test_a_refusal_lists_a_page_and_its_twin_of_the_same_title_once():
+    """Guards against "[1] Circular & Fair ICT Pact" and "[2] Circular & Fair ICT Pact" (the Dutch page and
+    its French twin) in one list of closest pages: the same line twice."""
+    from bot.compose import closest_pages
+    from gidsbot.types import Chunk, Hit
+
+    def hit(source: str, title: str, language: str) -> Hit:
+        return Hit(Chunk(source, source, title, "", None, language, "Het pact bundelt aankopers."), 0.1)
+
+    pages = [hit("/nl/cfit", "Circular & Fair ICT Pact", "nl"), hit("/fr/cfit", "Circular & Fair ICT Pact", "fr")]
+    pages.append(hit("/nl/ict", "ICT", "nl"))
+    answer = closest_pages("CFIT membership fee?", "en", pages, covered=["cfit"])
+    assert [c.title for c in answer.citations] == ["Circular & Fair ICT Pact", "ICT"]
+    assert answer.answer.count("Circular & Fair ICT Pact") == 1
+
+
 def test_a_question_whose_kind_of_answer_no_quoted_unit_holds_is_unmet():
     """Guards against answering "Hoeveel kost een licentie?" with a sentence about licences that names
     no amount: the kind of answer asked for must be in what is quoted."""

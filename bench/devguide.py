@@ -36,6 +36,7 @@ OUT = HERE / "out"
 # tune: chosen on; heldout: written before any tuning (stop 17), measured once a stop; heldout2: written
 # at the end of stop 22 and measured once then, for the stops to come (never looked at one by one)
 PARTS = ("tune", "heldout", "heldout2")
+FITTED_PARTS = PARTS[:2]  # what the fitting scripts compute and print, and what --part both measures
 
 
 def questions(part: str) -> list[dict[str, Any]]:
@@ -180,7 +181,7 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     bot = Bot.load(build_index(args.index, args.rebuild))
     results = {}
-    for part in PARTS[:2] if args.part == "both" else (args.part,):
+    for part in FITTED_PARTS if args.part == "both" else (args.part,):
         result = evaluate(bot, questions(part))
         details = result.pop("details")
         if args.details:

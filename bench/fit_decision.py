@@ -21,7 +21,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.devguide import OUT, PARTS, build_index, questions  # noqa: E402
+from bench.devguide import FITTED_PARTS, OUT, build_index, questions  # noqa: E402
 
 
 def signal_rows(bot: object, part: str) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +75,7 @@ def main() -> None:
     from bot.decide import ANSWER_BAR, COEFFICIENTS, INTERCEPT
 
     bot = Bot.load(build_index(args.index))
-    data = {part: signal_rows(bot, part) for part in PARTS[:2]}  # heldout2 is measured by devguide.py only
+    data = {part: signal_rows(bot, part) for part in FITTED_PARTS}
     if args.current:
         coefficients, intercept = np.array(list(COEFFICIENTS.values())), INTERCEPT
     else:
@@ -84,9 +84,9 @@ def main() -> None:
         for name, value in zip(COEFFICIENTS, coefficients, strict=True):
             print(f'    "{name}": {value:.3f},')
         print(f"}}\nINTERCEPT = {intercept:.3f}")
-    print(f"\n{'bar':>5} " + " ".join(f"{part + ' answered':>17} {part + ' refused':>16}" for part in PARTS[:2]))
+    print(f"\n{'bar':>5} " + " ".join(f"{part + ' answered':>17} {part + ' refused':>16}" for part in FITTED_PARTS))
     for bar in sorted({0.3, 0.4, 0.5, 0.6, 0.7, ANSWER_BAR}):
-        figures = [rates(*data[part], coefficients, intercept, bar) for part in PARTS[:2]]
+        figures = [rates(*data[part], coefficients, intercept, bar) for part in FITTED_PARTS]
         print(f"{bar:>5.2f} " + " ".join(f"{a:>17.3f} {r:>16.3f}" for a, r in figures))
 
 

@@ -26,7 +26,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.devguide import OUT, PARTS, build_index, questions  # noqa: E402
+from bench.devguide import FITTED_PARTS, OUT, build_index, questions  # noqa: E402
 
 
 def _norm(text: str) -> str:
@@ -104,7 +104,7 @@ def main() -> None:
     from bot.select import WEIGHTS
 
     bot = Bot.load(build_index(args.index))
-    data = {part: candidate_sets(bot, part) for part in PARTS[:2]}  # heldout2 is measured by devguide.py only
+    data = {part: candidate_sets(bot, part) for part in FITTED_PARTS}
     current = np.array(list(WEIGHTS.values()))
     weights = current if args.current else fit(data["tune"], current, args.penalty)
     if not args.current:
@@ -112,7 +112,7 @@ def main() -> None:
         for name, value in zip(WEIGHTS, weights, strict=True):
             print(f'    "{name}": {value:.3f},')
         print("}")
-    for part in PARTS[:2]:
+    for part in FITTED_PARTS:
         before, reachable = figures(data[part], current)
         after, _ = figures(data[part], weights)
         print(f"{part:>8}: {len(data[part])} questions, top-1 {before:.3f} -> {after:.3f}, reachable {reachable:.3f}")

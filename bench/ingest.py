@@ -295,10 +295,11 @@ def main() -> None:
     env |= {"GIDSBOT_MERGE_WORDS": str(args.merge_words), "GIDSBOT_EMBEDDINGS": args.embeddings}
     results = []
     for pages in args.pages:
-        if args.keep is not None:
+        folder: contextlib.AbstractContextManager[str] = tempfile.TemporaryDirectory()
+        if args.keep is not None:  # a folder of its own under --keep, left in place
             args.keep.mkdir(parents=True, exist_ok=True)
-        kept = contextlib.nullcontext(tempfile.mkdtemp(dir=args.keep)) if args.keep is not None else None
-        with Site() as site, kept or tempfile.TemporaryDirectory() as tmp:
+            folder = contextlib.nullcontext(tempfile.mkdtemp(dir=args.keep))
+        with Site() as site, folder as tmp:
             build(site, pages)
             index = Path(tmp) / "index"
             row: dict[str, Any] = {"pages": pages, "cores": os.cpu_count(), "embeddings": args.embeddings}

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import faiss
 import numpy as np
 
-__all__ = ["CentredSearch", "centred_similarity", "language_means"]
+__all__ = ["CentredSearch", "centred", "language_means"]
 
 # A language needs this many passages for its own average; the others share the average of all.
 MIN_PASSAGES = 10
@@ -61,14 +61,14 @@ def language_means(vectors: np.ndarray, languages: Sequence[str]) -> tuple[np.nd
     return overall, means
 
 
-def centred_similarity(
-    vector: np.ndarray, language: str, query: np.ndarray, written: str, means: tuple[np.ndarray, dict[str, np.ndarray]]
-) -> float:
-    """Cosine of a text's vector and a question's, each with its language's mean taken out."""
+def centred(vector: np.ndarray | None, language: str, means: tuple[np.ndarray, dict[str, np.ndarray]]) -> np.ndarray:
+    """``vector`` with its language's mean (or the overall mean) taken out, at unit length: the dot product
+    of two such vectors is their centred cosine. A zero vector for no vector."""
     overall, by_language = means
-    a = vector - by_language.get(language, overall)
-    b = query - by_language.get(written, overall)
-    return float(np.dot(a, b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-12))
+    if vector is None:
+        return np.zeros_like(overall)
+    moved = vector - by_language.get(language, overall)
+    return moved / max(float(np.linalg.norm(moved)), 1e-12)
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:

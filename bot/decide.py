@@ -19,7 +19,6 @@ in the same index. The coefficients were fitted on the development guide's tune 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -28,7 +27,7 @@ from wordfreq import zipf_frequency
 
 from bot.query import Query
 from bot.retrieve import LoadedIndex
-from bot.select import SEEN_KINDS, Picked, coverage, idf
+from bot.select import SEEN_KINDS, YEAR, Picked, coverage, idf
 from gidsbot.embeddings import NamedEmbeddings
 from gidsbot.glossary import translations
 from gidsbot.text import LANGUAGES, term_variants, terms
@@ -241,17 +240,18 @@ def _unmet(query: Query, picked: Sequence[Picked]) -> bool:
     """Does the question ask for a kind of answer (a date, a figure, an amount, an identifier, a contact)
     that none of the units to be quoted holds? "Hoeveel kost een licentie?" is not answered by a
     sentence about licences without an amount."""
-    return any(kind in query.kinds and not any(p.features.get(kind, 0.0) > 0 for p in picked) for kind in SEEN_KINDS)
+    return any(kind in query.kinds and not _holds(kind, picked) for kind in SEEN_KINDS)
 
 
-# a year the question names: a key word of its own, held only as written
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+def _holds(kind: str, picked: Sequence[Picked]) -> bool:
+    """Does some quoted unit have the shape of ``kind`` (a date, figure, amount ...; bot/select.py _fit)?"""
+    return any(p.features.get(kind, 0.0) > 0 for p in picked)
 
 
 def _priced(query: Query, picked: Sequence[Picked]) -> bool:
     """False when the question asks a price and no quoted unit names an amount (or says it is free): such
     a quote is never an answer, however close its subject ("1 MWh" for "what does a guarantee cost")."""
-    return "money" not in query.kinds or any(p.features.get("money", 0.0) > 0 for p in picked)
+    return "money" not in query.kinds or _holds("money", picked)
 
 
 class Judge:
@@ -340,7 +340,7 @@ class Judge:
 
         out: dict[str, float] = {}
         rests: dict[str, str] = {}
-        for year in _YEAR.findall(query.asked):
+        for year in YEAR.findall(query.asked):  # a year the question names is a key word, held only as written
             out[year] = 1.0 if year in passage_words else 0.0  # "in 2020" is not answered by "vandaag"
         for word in words:
             if literal(word):
@@ -390,7 +390,7 @@ class Judge:
         held = self.held(query, [(rows[p.hit_index], p.part) for p in picked])
         # a question written in another language than the answer it asks for (``--lang``) is quoted from
         # pages in that other language: its words cannot be checked one by one
-        weight = {w: 0.0 if query.written else 1.0 if _YEAR.fullmatch(w) else self.importance(w) for w in held}
+        weight = {w: 0.0 if query.written else 1.0 if YEAR.fullmatch(w) else self.importance(w) for w in held}
         across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
         # word vectors match a word with its translation less surely than with itself: across languages
         # a word far from every quoted word counts for less

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.centering import centred_similarity
+from bot.centering import centred
 from bot.facts import MONTH
 from bot.query import Query
 from bot.retrieve import LoadedIndex, Sentence, heading_key
@@ -23,7 +23,7 @@ from gidsbot.text import fold, term_variants
 from gidsbot.types import Hit
 from gidsbot.units import QUOTABLE
 
-__all__ = ["DATE", "SEEN_KINDS", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
+__all__ = ["DATE", "SEEN_KINDS", "NUMBER", "YEAR", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
 
 # month names (and their short forms) in Dutch, French and English
 _MONTH = rf"(?:{MONTH})\b"  # a whole month name: "marchés 2021" is no date
@@ -34,7 +34,7 @@ DATE = re.compile(
     rf"|\b\d{{1,2}}(?:er|e|ste|de|st|nd|rd|th)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:\d|%))",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(
     r"\d|\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|honderd"
     r"|duizend|miljoen|tal|dozen|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|cent|mille"
@@ -158,7 +158,7 @@ def _unasked(text: str, asked: str) -> str:
 def _counts(text: str, counted: Set[str]) -> bool:
     """Does ``text`` put a number right before the thing counted ("vijf keer", "212 aankopers")? A date's
     year is no count ("in 2018 kwamen aankopers samen")."""
-    text = DATE.sub(" ", _YEAR.sub(" ", text))
+    text = DATE.sub(" ", YEAR.sub(" ", text))
     for match in NUMBER.finditer(text):
         following = term_variants(text[match.end() : match.end() + 40])[:2]
         if any(variants & counted for variants in following):
@@ -172,10 +172,10 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
     text = _unasked(unit.text, query.asked) if kinds & {"date", "number", "code", "contact"} else unit.text
     out = dict.fromkeys(SHAPES, 0.0)
     if "date" in kinds:
-        out["date"] = 0.3 if DATE.search(text) else 0.12 if _YEAR.search(text) else -0.15
+        out["date"] = 0.3 if DATE.search(text) else 0.12 if YEAR.search(text) else -0.15
     if "number" in kinds:
         # "Hoeveel ..." is not answered by a date: its figures count only when a date is asked for too
-        figures = text if "date" in kinds else _YEAR.sub(" ", DATE.sub(" ", text))
+        figures = text if "date" in kinds else YEAR.sub(" ", DATE.sub(" ", text))
         out["number"] = 0.2 if NUMBER.search(figures) else -0.15
         if query.counted and _counts(text, query.counted):
             out["counted"] = COUNTED_BONUS
@@ -286,7 +286,8 @@ def score_units(
 ) -> list[Picked]:
     """Every quotable unit of the passages at ``rows``, scored by WEIGHTS, best first."""
     scored: list[Picked] = []
-    written = query.written or query.language
+    # the question with its language's mean vector taken out, once for all units (bot/centering.py)
+    centred_query = centred(query_vector, query.written or query.language, index.unit_means)
     for h, row in enumerate(rows[: len(hits)]):
         chunk = hits[h].chunk
         priors = [_prior(query, index, row, part, h, chunk.language) for part in range(max(1, len(chunk.parts)))]
@@ -306,8 +307,8 @@ def score_units(
             if unit.vector is not None and query_vector is not None:
                 # half as they are, half with each language's mean taken out (bot/centering.py): a unit in the
                 # other language is not held back by its language alone
-                centred = centred_similarity(unit.vector, chunk.language, query_vector, written, index.unit_means)
-                dense = (1 - CENTRED_SHARE) * float(np.dot(unit.vector, query_vector)) + CENTRED_SHARE * centred
+                across = float(np.dot(centred(unit.vector, chunk.language, index.unit_means), centred_query))
+                dense = (1 - CENTRED_SHARE) * float(np.dot(unit.vector, query_vector)) + CENTRED_SHARE * across
             features = {
                 "dense": dense,
                 "lexical": lexical,

@@ -1,6 +1,6 @@
 import numpy as np
 
-from bot.centering import CentredSearch, centred_similarity, language_means
+from bot.centering import CentredSearch, centred, language_means
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -49,7 +49,7 @@ def test_a_sentence_in_the_other_language_scores_on_its_topic_not_its_language()
     question = _unit(topic[2] + accent["fr"])
     on_topic_dutch, off_topic_french = vectors[2], vectors[10 + 5]
     assert float(off_topic_french @ question) > float(on_topic_dutch @ question)  # raw: the language wins
-    assert centred_similarity(on_topic_dutch, "nl", question, "fr", means) > centred_similarity(
-        off_topic_french, "fr", question, "fr", means
-    )
-    assert -1.0 <= centred_similarity(vectors[0], "de", question, "de", means) <= 1.0  # unknown: overall mean
+    asked = centred(question, "fr", means)
+    assert float(centred(on_topic_dutch, "nl", means) @ asked) > float(centred(off_topic_french, "fr", means) @ asked)
+    assert -1.0 <= float(centred(vectors[0], "de", means) @ centred(question, "de", means)) <= 1.0  # overall mean
+    assert not centred(None, "nl", means).any()

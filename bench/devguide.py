@@ -34,13 +34,14 @@ from tests.docs import make_pdf  # noqa: E402
 GUIDE = HERE / "devguide"
 OUT = HERE / "out"
 # tune: chosen on; heldout: written before any tuning (stop 17), measured once a stop; heldout2: written
-# at the end of stop 22 and measured once then, for the stops to come (never looked at one by one)
-PARTS = ("tune", "heldout", "heldout2")
+# at the end of stop 22, measured once then and diagnosed in stop 23; heldout3: written at the start of
+# stop 23 before any change, measured at its end (never looked at one by one)
+PARTS = ("tune", "heldout", "heldout2", "heldout3")
 FITTED_PARTS = PARTS[:2]  # what the fitting scripts compute and print, and what --part both measures
 
 
 def questions(part: str) -> list[dict[str, Any]]:
-    """Every question of one part (tune, heldout or heldout2), all themes, in file order."""
+    """Every question of one part (tune or a held-out part), all themes, in file order."""
     out = []
     for path in sorted((GUIDE / "questions").glob(f"*-{part}.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():

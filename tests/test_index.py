@@ -315,7 +315,9 @@ def test_past_hnsw_from_passages_the_index_is_approximate_and_still_answers(tmp_
     settings = _settings(tmp_path)
     run_ingest(settings, show_progress=False)
     files = resolve_version(settings.index)
-    assert isinstance(faiss.read_index(str(files.dense(0))), faiss.IndexHNSW)
+    stored = faiss.read_index(str(files.dense(0)))
+    assert isinstance(stored, faiss.IndexHNSWSQ)  # the graph's vectors kept as float16
+    assert faiss.downcast_index(stored.storage).sq.qtype == faiss.ScalarQuantizer.QT_fp16
     assert faiss.read_index(str(files.units)).metric_type == faiss.METRIC_INNER_PRODUCT
     answer = Bot.load(settings.index, settings=settings).ask("Wanneer vond de eerste Buyer Meets Supplier plaats?")
     assert answer.found and any("2018" in c.snippet for c in answer.citations)

@@ -7,7 +7,8 @@
                                        size and SHA-256 of every data file
         chunks.sqlite                  documents (with crawl state), chunks, sentences, vocabulary
         dense-<n>.faiss                one inner-product index per embedding model: float16 vectors for exact
-                                       search (loaded as float32), or HNSW past ``HNSW_FROM`` passages
+                                       search (loaded as float32), or HNSW over float16 vectors past
+                                       ``HNSW_FROM`` passages
         units.faiss, words.faiss       the sentence model's vectors of every answer unit and every word of the
                                        vocabulary, row for row with their tables, stored as float16
         criteria.json                  the product-group fiches' criteria, one record each
@@ -315,11 +316,13 @@ HNSW_BUILD = 80  # candidates while building (efConstruction)
 
 def write_vectors(path: Path, vectors: np.ndarray, dim: int, kind: str = "flat") -> None:
     """Write vectors with FAISS: ``flat`` (exact inner product), ``hnsw`` (approximate, for many
-    passages) or ``float16`` (half the bytes, for vectors that are read whole, never searched)."""
+    passages: a graph over float16 vectors, searched as stored) or ``float16`` (half the bytes, for
+    vectors that are loaded whole)."""
     if kind == "float16":
         index: faiss.Index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
     elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
+        # float16 storage: 42 % fewer bytes than float32 at 10,000 passages, recall@10 the same (bench/README.md)
+        index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_fp16, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_BUILD
     else:
         index = faiss.IndexFlatIP(dim)

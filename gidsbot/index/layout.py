@@ -322,7 +322,8 @@ def write_vectors(path: Path, vectors: np.ndarray, dim: int, kind: str = "flat")
         index: faiss.Index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
     elif kind == "hnsw":
         # float16 storage: 42 % fewer bytes than float32 at 10,000 passages, recall@10 the same (bench/README.md)
-        index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_fp16, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
+        fp16 = faiss.ScalarQuantizer.QT_fp16  # an int; faiss's type stubs name the wrong class for it
+        index = faiss.IndexHNSWSQ(dim, fp16, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
         index.hnsw.efConstruction = HNSW_BUILD
     else:
         index = faiss.IndexFlatIP(dim)

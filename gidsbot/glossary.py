@@ -7,14 +7,18 @@ names the domain's everyday words in the three languages, so that a question's w
 for (and is held by) its translations. Only single words: a French phrase matches word by word.
 
 Each line is one concept: Dutch | French | English, forms separated by spaces. Written for this
-project from general knowledge of the vocabulary; extend it when a translation is missed.
+project from general knowledge of the vocabulary; extend it when a translation is missed. The lines
+below were written as questions missed their words; glossary_general.txt (next to this module, same
+format, "#" starts a comment) is the domain's wider vocabulary, written at once by theme without
+looking at any question.
 """
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
-__all__ = ["translations"]
+__all__ = ["lines", "translations"]
 
 _GLOSSARY = """
 vlaams vlaamse vlaanderen | flamand flamande flamands flamandes flandre | flemish flanders
@@ -243,11 +247,20 @@ def _folded(word: str) -> str:
     return fold(word)
 
 
+GENERAL = Path(__file__).with_name("glossary_general.txt")
+
+
+def lines() -> list[str]:
+    """Every concept line of both parts of the glossary."""
+    general = GENERAL.read_text(encoding="utf-8").splitlines()
+    return _GLOSSARY.splitlines() + [line for line in general if line.strip() and not line.lstrip().startswith("#")]
+
+
 @functools.cache
 def _table() -> dict[str, tuple[str, ...]]:
     """Folded word -> every word of its concept (all three languages)."""
     table: dict[str, tuple[str, ...]] = {}
-    for line in _GLOSSARY.splitlines():
+    for line in lines():
         forms = tuple(dict.fromkeys(_folded(w) for column in line.split("|") for w in column.split()))
         for form in forms:
             table[form] = tuple(dict.fromkeys(table.get(form, ()) + forms))

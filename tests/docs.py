@@ -30,7 +30,9 @@ def make_pdf(pages: list[list[str]], title: str = "") -> bytes:
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
     info = b""
     if title:
-        objects.append(b"<< /Title (" + _escape(title).encode("cp1252") + b") >>")
+        # a text string outside the content stream is PDFDocEncoding or UTF-16 with a byte-order mark, not
+        # WinAnsi (a cp1252 dash would read as "Œ"): UTF-16, written in hex
+        objects.append(b"<< /Title <" + ("\ufeff" + title).encode("utf-16-be").hex().upper().encode() + b"> >>")
         info = b" /Info %d 0 R" % len(objects)
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")

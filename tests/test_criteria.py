@@ -260,6 +260,13 @@ def test_the_app_shows_the_criteria_to_tick_and_export_and_status_lists_the_fich
     ]
     labels = {b.label for b in app.get("download_button")}
     assert {"Word (5)", "Markdown (5)"} <= labels
+    # on a projector the criteria are a plain table that grows with the workshop's type (no canvas grid)
+    app.sidebar.toggle(key="workshop").set_value(True).run()
+    assert not app.exception and not [d for d in app.dataframe if "Criterion" in d.value.columns]
+    projected = next(t.value for t in app.table if "Criterion" in t.value.columns)
+    assert list(projected["Phase"]) == list(table["Phase"])
+    assert {"Word (5)", "Markdown (5)"} <= {b.label for b in app.get("download_button")}
+    app.sidebar.toggle(key="workshop").set_value(False).run()
     app.switch_page("views/status.py").run()
     assert not app.exception
     groups = next(t.value for t in app.table if "Product group" in t.value.columns)

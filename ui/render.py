@@ -72,25 +72,27 @@ def _criteria(exchange: Exchange, lang: str, latest: bool) -> None:
         return
     key = f"criteria-{exchange.id}"
     written = exchange.answer.language if exchange.answer.language in PHASE_NAMES["other"] else lang
+    table = [
+        {
+            t("phase", lang): PHASE_NAMES[c.phase][written],
+            t("criterion", lang): c.text,
+            t("verification", lang): c.verification,
+        }
+        for c in criteria
+    ]
     with st.expander(t("criteria_table", lang, n=len(criteria)), expanded=latest, icon=":material/checklist:"):
-        st.caption(t("criteria_help", lang))
-        picked = st.dataframe(
-            [
-                {
-                    t("phase", lang): PHASE_NAMES[c.phase][written],
-                    t("criterion", lang): c.text,
-                    t("verification", lang): c.verification,
-                }
-                for c in criteria
-            ],
-            hide_index=True,
-            width="stretch",
-            key=key,
-            on_select="rerun",
-            selection_mode="multi-row",
-        )
-        rows = list(picked.selection.rows) if picked is not None and hasattr(picked, "selection") else []
-        chosen = [criteria[i] for i in rows if 0 <= i < len(criteria)] or list(criteria)
+        if st.session_state.get("workshop"):
+            # on a projector: a plain table, which grows with the workshop's font (the grid to tick rows in
+            # is drawn on a canvas at a fixed small size); the buttons export every criterion
+            st.table(table, hide_index=True)
+            chosen = list(criteria)
+        else:
+            st.caption(t("criteria_help", lang))
+            picked = st.dataframe(
+                table, hide_index=True, width="stretch", key=key, on_select="rerun", selection_mode="multi-row"
+            )
+            rows = list(picked.selection.rows) if picked is not None and hasattr(picked, "selection") else []
+            chosen = [criteria[i] for i in rows if 0 <= i < len(criteria)] or list(criteria)
         title = criteria[0].product_group
         with st.container(horizontal=True, key=f"criteria-export-{exchange.id}"):
             st.download_button(

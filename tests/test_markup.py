@@ -95,6 +95,15 @@ def test_a_quoted_list_keeps_its_items_on_their_own_lines():
     assert highlight_markdown([Segment("Een zin."), Segment("Nog een.")]) == "Een zin. Nog een."
 
 
+def test_a_quoted_list_is_marked_without_the_sentence_after_it():
+    """Defect: a list's last item has no full stop, and the sentence after the list was marked with it."""
+    passage = "Aanvaarde labels:\n- EU Ecolabel\n- PEFC\nEen label is nooit het enige bewijs. Vraag ook iets anders."
+    quoted = "Aanvaarde labels:\n- EU Ecolabel\n- PEFC"
+    segments = passage_segments(passage, quoted, f"Volgens de documenten:\n\n{quoted} [1]")
+    assert [s.text for s in segments if s.marked] == ["Aanvaarde labels:", "- EU Ecolabel", "- PEFC"]
+    assert "Een label is nooit het enige bewijs." in [s.text for s in segments if not s.marked]
+
+
 def _chunk(text: str, section: str = "Labels", page: int | None = None) -> Chunk:
     return Chunk(
         "c1",

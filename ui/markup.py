@@ -79,7 +79,9 @@ class Segment:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(" ".join(text.split())) if s]
+    """The passage's sentences, a line never joined to the next: a list's last item ("- PEFC") has no
+    full stop, and run on into the sentence after the list it would be marked with the list."""
+    return [s for line in text.splitlines() for s in _SENTENCE_END.split(" ".join(line.split())) if s]
 
 
 def _answering(snippet: str) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from gidsbot.text import content_words, term_variants
 
-__all__ = ["Query", "answer_kinds", "counted_noun", "read_query"]
+__all__ = ["Query", "answer_kinds", "asks_how_often", "counted_noun", "read_query"]
 
 _KIND_PATTERNS = {
     "date": r"wanneer|welke datum|op welke dag|sinds wanneer|tot wanneer|in welk jaar|welk jaar|vanaf wanneer"
@@ -57,7 +57,11 @@ _YES_NO = re.compile(
 )
 _INVERSION = re.compile(r"\w-t-(?:il|elle|on)\b|\w-(?:il|elle|on|ils|elles)\b", re.I)
 _COUNTING = re.compile(r"\b(?:hoeveel|combien (?:de |d'|d’)|how many|how much|quel nombre de|welk aantal)", re.I)
-_HOW_OFTEN = re.compile(r"\b(?:hoe vaak|hoe dikwijls|hoeveel keer|combien de fois|how often|how many times)\b", re.I)
+_HOW_OFTEN = re.compile(
+    r"\b(?:hoe vaak|hoe dikwijls|hoeveel keer|met welke frequentie|combien de fois|(?:à )?quelle fréquence"
+    r"|how often|how many times|how frequently)\b",
+    re.I,
+)
 # a question word among the first three words ("Dans quel Moniteur …", "À partir de quand …")
 _WH_WORD = re.compile(
     r"^(?:\S+\s+){0,2}(?:quel|quelle|quels|quelles|que|qu'|qu’|quoi|qui|où|quand|comment|combien|pourquoi"
@@ -134,10 +138,16 @@ def read_query(text: str, language: str, asked: str = "", context: str = "", wri
     )
 
 
+def asks_how_often(question: str) -> bool:
+    """ "Hoe vaak …", "À quelle fréquence …", "How often …": a frequency is wanted ("jaarlijks", "vier keer
+    per jaar")."""
+    return bool(_HOW_OFTEN.search(question))
+
+
 def counted_noun(question: str) -> frozenset[str]:
     """The stems of the thing a "how many" question counts: "Hoeveel aankopers …" → {aankoper, …}, so
     that "212 aankopers" can be told from a sentence that merely holds some number."""
-    if _HOW_OFTEN.search(question):
+    if asks_how_often(question):
         return frozenset().union(*term_variants("keer maal fois times"))
     match = _COUNTING.search(question)
     if not match:

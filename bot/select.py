@@ -17,7 +17,7 @@ import numpy as np
 
 from bot.centering import centred
 from bot.facts import MONTH
-from bot.query import Query
+from bot.query import Query, asks_how_often
 from bot.retrieve import LoadedIndex, Sentence, heading_key
 from gidsbot.text import fold, term_variants
 from gidsbot.types import Hit
@@ -39,6 +39,18 @@ NUMBER = re.compile(
     r"\d|\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|honderd"
     r"|duizend|miljoen|tal|dozen|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|cent|mille"
     r"|million|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand)\b",
+    re.I,
+)
+# how often something happens, in words: the answer to "hoe vaak / à quelle fréquence / how often"
+FREQUENCY = re.compile(
+    r"\b(?:(?:half|twee|drie)?jaarlijkse?|driemaandelijkse?|maandelijkse?|wekelijkse?|dagelijkse?"
+    r"|(?:elk|ieder)e? (?:jaar|kwartaal|semester|maand|week|dag)|per (?:jaar|kwartaal|semester|maand|week|dag)"
+    r"|annuel(?:le)?s?|annuellement|semestriel(?:le)?s?|trimestriel(?:le)?s?|mensuel(?:le)?s?|hebdomadaires?"
+    r"|quotidien(?:ne)?s?|chaque (?:année|an|semestre|trimestre|mois|semaine|jour)"
+    r"|tous les (?:\w+ )?(?:ans|mois|trimestres|semaines|jours)|par (?:an|année|semestre|trimestre|mois|semaine|jour)"
+    r"|om de (?:\w+ )?(?:jaar|maanden|weken|dagen)|annually|yearly|quarterly|monthly|weekly|daily"
+    r"|every (?:year|quarter|month|week|day)|every \w+ (?:years|months|weeks|days)"
+    r"|per (?:year|quarter|month|week|day)|(?:once|twice) a (?:year|month|week|day))\b",
     re.I,
 )
 _FIGURE = re.compile(r"\d[\d.,/-]*\d|\d")
@@ -176,8 +188,9 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
     if "number" in kinds:
         # "Hoeveel ..." is not answered by a date: its figures count only when a date is asked for too
         figures = text if "date" in kinds else YEAR.sub(" ", DATE.sub(" ", text))
-        out["number"] = 0.2 if NUMBER.search(figures) else -0.15
-        if query.counted and _counts(text, query.counted):
+        often = asks_how_often(query.asked) and bool(FREQUENCY.search(text))  # "jaarlijks", "per kwartaal"
+        out["number"] = 0.2 if often or NUMBER.search(figures) else -0.15
+        if often or (query.counted and _counts(text, query.counted)):
             out["counted"] = COUNTED_BONUS
     if "list" in kinds:
         out["list"] = {"list": 0.15, "table": 0.12, "item": 0.02, "row": 0.04}.get(unit.kind, -0.03)

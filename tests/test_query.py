@@ -63,6 +63,25 @@ def test_what_a_how_many_question_counts():
     assert _counts("De werkgroep kwam vijf keer samen.", often) and _counts("Il s'est réuni cinq fois.", often)
 
 
+def test_a_frequency_in_words_answers_how_often():
+    """Defect: "Hoe vaak moet de leverancier rapporteren?" quoted "Er zijn drie manieren om …" (a number)
+    over the criterion "jaarlijks rapport"; "À quelle fréquence …" was not read as how often at all."""
+    from bot.retrieve import Sentence
+    from bot.select import _fit
+
+    def fit(text: str, question: str, lang: str = "nl") -> dict[str, float]:
+        return _fit(Sentence(text, None, frozenset()), read_query(question, lang))
+
+    often = "Hoe vaak moet de leverancier het afdrukvolume rapporteren?"
+    yearly = fit("De leverancier bezorgt jaarlijks een rapport met het afdrukvolume per toestel.", often)
+    three = fit("Er zijn drie manieren om printcapaciteit aan te kopen.", often)
+    assert yearly["number"] > 0 and yearly["counted"] > three["counted"]
+    french = "À quelle fréquence l'adjudicataire transmet-il le relevé ?"
+    assert fit("L'adjudicataire transmet un relevé trimestriel des produits.", french, "fr")["counted"] > 0
+    assert fit("Le relevé mentionne chaque produit.", french, "fr")["counted"] == 0
+    assert fit("Every two years the buyer checks the list.", "How often is the list checked?", "en")["counted"] > 0
+
+
 def test_a_follow_up_carries_the_context_and_its_own_key_words():
     query = read_query("En voor schoonmaakproducten?", "nl", context="Welke labels gelden voor kantoorpapier?")
     assert query.search.startswith("Welke labels gelden voor kantoorpapier?")

@@ -140,6 +140,19 @@ def _table_blocks(lines: list[str], page: int | None) -> list[Block]:
     return out
 
 
+def _closes_list(done: list[Block], item: str, line: str) -> bool:
+    """Has the list item ended, the line beginning the paragraph after the list? Its items ended with ";"
+    or ",", this one with a full stop, and the line starts a sentence: "- l'assurance ;", "- moins la
+    valeur résiduelle." then "Sauf indication contraire, …"."""
+    return (
+        bool(done)
+        and done[-1].kind == "item"
+        and done[-1].text.endswith((";", ","))
+        and item.rstrip().endswith(".")
+        and line.lstrip()[:1].isupper()
+    )
+
+
 def blocks(text: str | Iterable[str], page: int | None = None) -> list[Block]:
     """Paragraphs, headings, list items and table rows of PDF-extracted text (one page or many)."""
     lines = text.splitlines() if isinstance(text, str) else list(text)
@@ -188,7 +201,13 @@ def blocks(text: str | Iterable[str], page: int | None = None) -> list[Block]:
             and not (lines_in_current == 1 and _heading_before(current, line))
             and (not blank_since or _continues_after_gap(current, line))
         )
-        continues_item = kind == "item" and not blank_since and not starts_item and not starts_number
+        continues_item = (
+            kind == "item"
+            and not blank_since
+            and not starts_item
+            and not starts_number
+            and not _closes_list(out, current, line)
+        )
         if continues or continues_item:
             current = _join(current, line)
             lines_in_current += 1

@@ -56,3 +56,18 @@ def test_parts_in_capitals_and_roman_numbered_sections_are_headings():
     assert found[4] == ("item", 0, "- herbruikbare verpakking .............. 5 punten")
     assert found[5] == ("heading", 2, "III.2 Levertermijn")
     assert found[6][2] == "De stoelen worden binnen 45 kalenderdagen geleverd."
+
+
+def test_a_list_ends_where_its_last_item_ends_and_the_next_paragraph_begins():
+    """Defect: the last item of a list ("- moins la valeur résiduelle …." after items ending in ";")
+    swallowed the paragraph under it, and was quoted as a fragment starting in lower case."""
+    text = (
+        "Le coût total comprend :\n- le prix d'achat ;\n- l'entretien et les réparations ;\n"
+        "- moins la valeur résiduelle en fin de contrat.\nSauf mention contraire, le calcul porte sur\n"
+        "huit ans.\n- Een item. Het gaat\nverder op de volgende lijn\n"
+    )
+    found = [(b.kind, b.text) for b in blocks(text)]
+    assert ("item", "- moins la valeur résiduelle en fin de contrat.") in found
+    assert ("paragraph", "Sauf mention contraire, le calcul porte sur huit ans.") in found
+    # an item of a list whose items do not end in ";" goes on over its lines, full stop or not
+    assert found[-1] == ("item", "- Een item. Het gaat verder op de volgende lijn")

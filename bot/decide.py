@@ -394,8 +394,9 @@ class Judge:
         across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
         # word vectors match a word with its translation less surely than with itself: across languages
         # a word far from every quoted word counts for less
-        factor = ACROSS_FACTOR if across else 1.0
-        deficits = sorted(((WORD_BAR - v) * weight[w] * factor for w, v in held.items()), reverse=True) + [0, 0]
+        # (a year is written alike in every language: its deficit counts in full)
+        factor = {w: 1.0 if not across or YEAR.fullmatch(w) else ACROSS_FACTOR for w in held}
+        deficits = sorted(((WORD_BAR - v) * weight[w] * factor[w] for w, v in held.items()), reverse=True) + [0, 0]
         important = [v for w, v in held.items() if weight[w] >= IMPORTANT]
         passage = (hits[0].similarity.get(self.model.name, 0.0) if hits else 0.0) - self.reference.passage
         weakest = min(important, default=1.0)
@@ -412,7 +413,7 @@ class Judge:
             across_weakest=float(across) * weakest,
             unmet=float(_unmet(query, picked)),
         )
-        missing = tuple(w for w, v in held.items() if (WORD_BAR - v) * weight[w] * factor >= DEFICIT_BAR)
+        missing = tuple(w for w, v in held.items() if (WORD_BAR - v) * weight[w] * factor[w] >= DEFICIT_BAR)
         covered = tuple(w for w, v in held.items() if v >= 1.0 and weight[w] >= COVERED)
         return Decision(False, confidence, self.bar, held, weight, missing, covered, signals=signals)
 

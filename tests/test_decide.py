@@ -165,3 +165,7 @@ def test_a_year_the_question_names_must_be_in_what_is_quoted(real_bot):
     assert held["2021"] == 1.0 and held["1987"] == 0.0
     decision = real_bot.find(read_query("Hoeveel aankopers namen in 1987 deel aan een sessie?", "nl")).decision
     assert decision.weight.get("1987") == 1.0 and "1987" in decision.missing and not decision.answered
+    # a year is written alike in every language: quoted across languages, its deficit is not discounted
+    english = real_bot.find(read_query("How many buyers took part in a session in 1987?", "en")).decision
+    assert english.signals is not None and english.signals.across == 1.0
+    assert english.signals.deficit >= 0.6 and not english.answered

@@ -102,11 +102,26 @@ def _holds(text: str, facts: Sequence[str | Sequence[str]]) -> bool:
     return all(any(_norm(f) in normal for f in ([fact] if isinstance(fact, str) else fact)) for fact in facts)
 
 
+# a table's header row as quoted: short cells of words, no figures, joined by " · "
+_HEADER_ROW = re.compile(r"^[^\W\d][^·\d:]{0,40}(?: · [^·\d:]{1,40}){1,6}$")
+
+
+def _header_row(lines: Sequence[str], n: int) -> bool:
+    """Is line ``n`` a quoted table's header: words in cells, above a row and below its caption?"""
+    before = lines[n - 1].strip() if n else ""
+    after = lines[n + 1] if n + 1 < len(lines) else ""
+    return bool(_HEADER_ROW.match(lines[n].strip())) and " · " in after and " · " not in before
+
+
 def repeated_sentences(answer: Answer) -> int:
-    """How many sentences an answer's text says more than once (overlapping passages quoted twice)."""
+    """How many sentences an answer's text says more than once (overlapping passages quoted twice). The
+    header row of a quoted table ("Critère · Phase · Vérification") is no sentence: two tables of one
+    fiche may share it."""
     seen: set[str] = set()
     twice = 0
-    for sentence in sentences(re.sub(r"\[\d+\]", " ", answer.answer)):
+    lines = answer.answer.splitlines()
+    text = "\n".join(line for n, line in enumerate(lines) if not _header_row(lines, n))
+    for sentence in sentences(re.sub(r"\[\d+\]", " ", text)):
         key = _norm(sentence).strip(" .")
         if len(key.split()) < 4:
             continue

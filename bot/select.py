@@ -257,6 +257,11 @@ def _distinct(scored: Sequence[Picked]) -> list[Picked]:
         key = _key(p.text)
         if any(key == k or key in k or (k in key and len(k) > 40) for k in keys):
             continue
+        # a table and one of its rows (written with the header's names, so never inside the table's text)
+        if p.kind in {"row", "table"} and any(
+            {k.kind, p.kind} == {"row", "table"} and (k.hit_index, k.part) == (p.hit_index, p.part) for k in kept
+        ):
+            continue
         kept.append(p)
         keys.append(key)
     return kept

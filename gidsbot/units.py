@@ -37,6 +37,12 @@ _TOC = re.compile(
     re.I,
 )
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b")
+# a date in a header cell ("jusqu'au 30 juin 2024"): the column's time, not a figure of a data row
+_DATES = re.compile(
+    r"\b\d{1,2}(?:er|e|st|nd|rd|th)?\s+(?:jan|feb|f[ée]v|ma[ar]|mrt|apr|avr|mei|mai|may|jun|juin|jul|juil|aug|ao[uû]"
+    r"|sep|o[ck]t|nov|de[cz]|d[ée]c)[a-zéû]*\.?\s+(?:19|20)\d{2}\b",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?:;)\]»\"”]\s*$")
 
 
@@ -88,7 +94,8 @@ def _header(rows: list[list[str]]) -> list[str] | None:
         return None
     # a figure outside brackets (other than a year: "2025 · 2030") makes a data row;
     # "Poste de coût (sur 10 ans)" still names a column
-    if any(re.search(r"\d", _YEARS.sub("", re.sub(r"\([^)]*\)", "", cell))) or _words(cell) > 6 for cell in first):
+    plain = [_DATES.sub("", cell) for cell in first]
+    if any(re.search(r"\d", _YEARS.sub("", re.sub(r"\([^)]*\)", "", cell))) or _words(cell) > 6 for cell in plain):
         return None
     return first
 

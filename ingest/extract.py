@@ -51,7 +51,9 @@ def _sections(items: Iterable[Block]) -> tuple[list[Section], list[Block]]:
 
     def close() -> None:
         if parts:
-            sections.append(Section(tuple(text for _, text in path), "\n".join(parts).strip(), page))
+            # each part carries its own separator: a blank line before a paragraph, a line break before
+            # a row or a list item (so that a table's rows and a list's items stay together)
+            sections.append(Section(tuple(text for _, text in path), "".join(parts).strip(), page))
             parts.clear()
 
     for block in items:

@@ -122,6 +122,52 @@ def _table_regions(lines: list[str]) -> set[int]:
     return inside
 
 
+_COLUMN_GAP = re.compile(r"\S(?: {2,}|\t+)(?=\S)")
+_RULE = re.compile(r"^[-=_–—.\s]+$")  # a line of dashes under a header
+
+
+def _aligned_rows(lines: list[str]) -> dict[int, list[str]]:
+    """Lines of a table set in columns by spaces (as a PDF extractor lays them out): at least three
+    consecutive lines of the same three or more cells, two spaces or more between cells. A header
+    wrapped over the lines just above ("jusqu'au" over "30 juin 2024") is read by the columns' places
+    into one row; a rule of dashes is dropped. Line index -> its cells ([] for a line read into another)."""
+    cells = [re.split(r" {2,}|\t+", line.strip()) if len(_COLUMN_GAP.findall(line)) >= 2 else [] for line in lines]
+    out: dict[int, list[str]] = {}
+    start = 0
+    for i in range(len(lines) + 1):
+        if i < len(lines) and cells[i] and (i == start or len(cells[i]) == len(cells[start])):
+            continue
+        if i - start >= 3:
+            out.update((j, [] if _RULE.match(lines[j]) else cells[j]) for j in range(start, i))
+            _wrapped_header(lines, start, out)
+        start = i if i < len(lines) and cells[i] else i + 1
+    return out
+
+
+def _wrapped_header(lines: list[str], start: int, out: dict[int, list[str]]) -> None:
+    """The one or two lines right above a column table that hold column gaps or an indent: its header,
+    cut at the columns' places of the table's first line and joined column by column."""
+    above: list[int] = []
+    for j in (start - 1, start - 2):
+        line = lines[j] if j >= 0 else ""
+        if j < 0 or j in out or not line.strip() or not (_COLUMN_GAP.search(line) or line.startswith(" " * 8)):
+            break
+        above.insert(0, j)
+    if not above:
+        return
+    first = lines[start]
+    places = [0, *(m.end() for m in re.finditer(r" {2,}|\t+", first.rstrip()) if m.start() > 0)]
+    header = [""] * len(places)
+    for j in above:
+        line = lines[j]
+        for k, at in enumerate(places):
+            part = line[at : places[k + 1] if k + 1 < len(places) else len(line)].strip()
+            header[k] = f"{header[k]} {part}".strip()
+    if sum(bool(h) for h in header) >= 2:
+        out[above[0]] = header
+        out.update((j, []) for j in above[1:])
+
+
 def _table_blocks(lines: list[str], page: int | None) -> list[Block]:
     rows: list[list[str]] = [[]]
     for line in lines:
@@ -174,8 +220,15 @@ def blocks(text: str | Iterable[str], page: int | None = None) -> list[Block]:
                 out.append(Block(kind, " ".join(current.split()), 0, page))
         current, kind = "", "paragraph"
 
+    aligned = _aligned_rows(lines)
     for i, raw in enumerate(lines):
         line = raw.rstrip()
+        if i in aligned:
+            flush()
+            if aligned[i]:
+                out.append(Block("row", " · ".join(aligned[i]), page=page))
+            blank_since = False
+            continue
         if i in table:
             if not pending_table:
                 flush()

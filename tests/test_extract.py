@@ -117,3 +117,29 @@ def test_the_http_charset_is_honoured_and_one_decoder_serves_every_reader():
     assert decode("café".encode("cp1252")) == "café"  # no charset anywhere: Windows-1252
     assert decode("café".encode()) == "café"  # valid UTF-8 wins over a declared single-byte charset
     assert decode(b'<meta charset="iso-8859-1">caf\xc3\xa9') == '<meta charset="iso-8859-1">café'
+
+
+def test_a_pdf_tables_rows_and_lists_items_stay_together_in_their_section():
+    """Defect: a PDF's rows and items were written a blank line apart in their section, so a table's
+    rows lost their header (a row was quoted as "Indicator · 2020 · 2021 · 2022") and a list its lead."""
+    from gidsbot.units import answer_units
+
+    lines = [
+        "1. Cijfers",
+        "Tabel 1 – Opdrachten per jaar",
+        "Indicator                       2021      2022",
+        "Opdrachten met een clausule       56        73",
+        "Voorbehouden opdrachten           11        15",
+        "De opleidingen gingen over drie onderwerpen:",
+        "- de levenscycluskost;",
+        "- de sociale clausules;",
+        "- de labels als bewijs.",
+    ]
+    document = read_bytes(make_pdf([lines]), "verslag.pdf")
+    assert document is not None
+    text = document.sections[0].text
+    assert "Indicator · 2021 · 2022\nOpdrachten met een clausule · 56 · 73\n" in text
+    assert "onderwerpen:\n- de levenscycluskost;\n- de sociale clausules;" in text
+    units = {(u.kind, u.text) for u in answer_units(text)}
+    assert ("row", "Indicator: Opdrachten met een clausule · 2021: 56 · 2022: 73") in units
+    assert any(kind == "list" and text.startswith("De opleidingen") and "labels" in text for kind, text in units)

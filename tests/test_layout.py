@@ -71,3 +71,30 @@ def test_a_list_ends_where_its_last_item_ends_and_the_next_paragraph_begins():
     assert ("paragraph", "Sauf mention contraire, le calcul porte sur huit ans.") in found
     # an item of a list whose items do not end in ";" goes on over its lines, full stop or not
     assert found[-1] == ("item", "- Een item. Het gaat verder op de volgende lijn")
+
+
+def test_a_table_set_in_columns_by_spaces_becomes_rows_with_its_wrapped_header():
+    """Defect: a PDF table laid out in space-aligned columns ran into one long paragraph ("Indicator 2020
+    2021 2022 Gepubliceerde …"), so no cell could be quoted with its row and column."""
+    text = (
+        "Tableau 2 – Plafonds (g/km)\n"
+        "Catégorie              jusqu'au       à partir du\n"
+        "                       30 juin 2024   1er janvier 2026\n"
+        "---------------------  -------------  ----------------\n"
+        "Citadine               50             0\n"
+        "Familiale              50             0\n"
+        "Intervention           120            50\n"
+        "Une camionnette frigorifique garde son plafond.\n"
+    )
+    found = [(b.kind, b.text) for b in blocks(text)]
+    assert found == [
+        ("paragraph", "Tableau 2 – Plafonds (g/km)"),
+        ("row", "Catégorie · jusqu'au 30 juin 2024 · à partir du 1er janvier 2026"),
+        ("row", "Citadine · 50 · 0"),
+        ("row", "Familiale · 50 · 0"),
+        ("row", "Intervention · 120 · 50"),
+        ("paragraph", "Une camionnette frigorifique garde son plafond."),
+    ]
+    # two spaces inside ordinary prose are no columns
+    prose = "Een zin  met twee spaties.\nNog een  zin  hier.\nEn een derde zin.\n"
+    assert {b.kind for b in blocks(prose)} == {"paragraph"}

@@ -151,3 +151,29 @@ def test_a_list_of_the_documents_own_headings_is_its_table_of_contents():
     contents = "- Inleiding (zie verder punt 3)\n- Het wettelijk kader\n- Labels en bewijs"
     assert _contents(contents, headings)
     assert not _contents("Aanvaarde labels:\n- EU Ecolabel\n- Blauer Engel\n- FSC Recycled", headings)
+
+
+def test_a_table_is_not_quoted_beside_one_of_its_own_rows():
+    """Defect: a row ("Criterium: Herstelling binnen 48 uur · Fase: …") was quoted, then the whole table
+    holding it, so the answer said the same thing twice."""
+    from bot.select import Picked, _distinct
+
+    row = Picked("Criterium: Herstelling binnen 48 uur · Fase: uitvoering", 0, 3, 1.0, kind="row", part=1)
+    table = Picked(
+        "Minimumeisen\nCriterium · Fase\nHerstelling binnen 48 uur · uitvoering", 0, 5, 0.9, kind="table", part=1
+    )
+    other = Picked("Criterium: Slim laden · Fase: specificatie", 0, 4, 0.8, kind="row", part=1)
+    elsewhere = Picked("Tabel 2\nLabel · Bewijs\nFSC · CoC-code", 1, 0, 0.7, kind="table")
+    assert _distinct([row, table, other, elsewhere]) == [row, other, elsewhere]
+
+
+def test_two_quoted_tables_may_share_a_header_but_no_row_is_said_twice():
+    from bot.evaluate import repeated_sentences
+    from gidsbot.types import Answer
+
+    header = "Critère · Phase · Vérification"
+    row = "Garantie de dix ans sur le luminaire · clause d'exécution · certificat de garantie"
+    two_tables = f"Selon les documents :\n\nIntérieur\n{header}\nDétection de présence · spécification · plan [1]\n\n"
+    two_tables += f"Éclairage public\n{header}\n{row} [2]"
+    assert repeated_sentences(Answer(two_tables, "fr", True, [])) == 0
+    assert repeated_sentences(Answer(f"{two_tables}\n\nAutre\n{header}\n{row} [3]", "fr", True, [])) == 1

@@ -68,3 +68,7 @@ def test_a_caption_above_a_table_is_its_lead_and_a_header_may_hold_years_and_bra
     assert tables[0].startswith("Part minimale de véhicules propres") and "Bus · 41 %" in tables[0]
     assert not any(u.text.startswith("Part minimale") for u in units if u.kind != "table")
     assert "Coût total" not in tables[0]  # a blank line ends the first table
+    # a date in a header cell names the column's period: "jusqu'au 30 juin 2024" is no figure of a row
+    dated = answer_units("Catégorie · jusqu'au 30 juin 2024 · à partir du 1er janvier 2026\nCitadine · 50 · 0")
+    named = "Catégorie: Citadine · jusqu'au 30 juin 2024: 50 · à partir du 1er janvier 2026: 0"
+    assert named in [u.text for u in dated]

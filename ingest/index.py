@@ -15,7 +15,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +86,14 @@ class Previous:
     words: dict[str, np.ndarray]  # vocabulary word -> vector
 
 
+# How pages are read into passages and answer units (ingest/extract.py, ingest/layout.py, gidsbot/units.py).
+# Raise it when a change reads an unchanged page differently: the next run then reads every page again
+# (fetched whole, no conditional request) instead of keeping the passages the old reading made; passages
+# that come out the same keep their vectors. 2: PDF tables in space-aligned columns, rows and items kept
+# line under line.
+READER = 2
+
+
 def load_previous(root: Path, spec: str, merge_words: int = 0) -> Previous | None:
     """The current version when it was built with the same embeddings and passages; None otherwise."""
     if current_version(root) is None:
@@ -131,6 +139,12 @@ def load_previous(root: Path, spec: str, merge_words: int = 0) -> Previous | Non
         for n, row in enumerate(found):
             units.setdefault(row["chunk_row"], []).append((row["text"], row["kind"], row["part"], n))
         vocabulary = [row["word"] for row in db.execute("SELECT word FROM vocabulary ORDER BY word")]
+    if manifest.reader != READER:
+        log.info(
+            "pages are read anew (reader %s -> %s); unchanged passages keep their vectors", manifest.reader, READER
+        )
+        for source, record in documents.items():  # no content hash or validator: every page is read again
+            documents[source] = replace(record, content_hash="", etag="", last_modified="")
     for criterion in read_criteria(files):
         if criterion.source in documents:
             documents[criterion.source].criteria.append(criterion)
@@ -144,7 +158,7 @@ def same_as_previous(documents: Sequence[DocRecord], previous: Previous | None) 
     passages, titles, dates, twins and criteria, in this gidsbot's index format? Then a run writes
     nothing (an unchanged nightly run costs no disk). Crawl state alone (a new ETag or fetch time for
     the same content) is no change."""
-    if previous is None or previous.manifest.format != FORMAT:
+    if previous is None or previous.manifest.format != FORMAT or previous.manifest.reader != READER:
         return False
     if set(previous.documents) != {d.source for d in documents}:
         return False
@@ -308,6 +322,7 @@ def stage_version(
             models=[{"name": m.name, "dim": m.dim, "file": staging.dense(n).name} for n, m in enumerate(models)],
             sentence_model=fast.name,
             merge_words=merge_words,
+            reader=READER,
             created=now_iso(),
             crawled_at=max((d.fetched_at for d in documents), default="") or now_iso(),
             counts={

@@ -321,3 +321,31 @@ def test_past_hnsw_from_passages_the_index_is_approximate_and_still_answers(tmp_
     assert faiss.read_index(str(files.units)).metric_type == faiss.METRIC_INNER_PRODUCT
     answer = Bot.load(settings.index, settings=settings).ask("Wanneer vond de eerste Buyer Meets Supplier plaats?")
     assert answer.found and any("2018" in c.snippet for c in answer.citations)
+
+
+def test_a_new_way_of_reading_pages_reads_every_page_again_and_keeps_unchanged_vectors(
+    tmp_path, corpus_copy, monkeypatch
+):
+    """Guards against an upgrade whose reading of PDFs or tables changed never reaching an index: an
+    unchanged page kept the passages the old reading made until someone thought of --rebuild."""
+    import ingest.index
+    from gidsbot.index import read_manifest
+
+    first = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert read_manifest(resolve_version(tmp_path / "index")).reader == ingest.index.READER
+    import ingest.pipeline
+
+    read: list[str] = []
+    original = ingest.pipeline.read_bytes
+    monkeypatch.setattr(
+        ingest.pipeline,
+        "read_bytes",
+        lambda data, source, *a, **k: read.append(source) or original(data, source, *a, **k),
+    )
+    monkeypatch.setattr(ingest.index, "READER", ingest.index.READER + 1)
+    again = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    assert len(read) == first.documents  # every page read again
+    assert again.new_version and again.unchanged == first.documents  # to the same passages
+    assert again.embedded_chunks == 0  # and their vectors kept
+    assert read_manifest(resolve_version(tmp_path / "index")).reader == ingest.index.READER
+    assert not run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False).new_version

@@ -82,6 +82,7 @@ class Manifest:
     counts: dict[str, int] = field(default_factory=dict)
     format: int = FORMAT
     merge_words: int = 0  # the passages' packing (Settings.merge_words): another packing reads every page anew
+    reader: int = 1  # how ingest read pages (ingest.index.READER); another reading reads every page anew
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {bytes, sha256}
 
     @classmethod

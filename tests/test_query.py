@@ -177,3 +177,18 @@ def test_two_quoted_tables_may_share_a_header_but_no_row_is_said_twice():
     two_tables += f"Éclairage public\n{header}\n{row} [2]"
     assert repeated_sentences(Answer(two_tables, "fr", True, [])) == 0
     assert repeated_sentences(Answer(f"{two_tables}\n\nAutre\n{header}\n{row} [3]", "fr", True, [])) == 1
+
+
+def test_one_long_page_cannot_fill_every_passage_quoted_from():
+    """Defect: a Dutch fiche's eight sections crowded out the French criteria PDF that held the figure."""
+    from bot.chat import PER_DOCUMENT, _varied
+    from gidsbot.types import Chunk, Hit
+
+    def hit(source: str, n: int) -> Hit:
+        return Hit(Chunk(f"{source}-{n}", source, source, "", None, "nl", "tekst", n, source, ""), 1.0 / (n + 1))
+
+    hits = [hit("fiche.html", n) for n in range(8)] + [hit("criteria.pdf", 0), hit("andere.html", 0)]
+    top = _varied(hits, 8)
+    assert [h.chunk.source for h in top[:PER_DOCUMENT]] == ["fiche.html"] * PER_DOCUMENT
+    # the other documents come next; the page's further sections fill what is left
+    assert [h.chunk.id for h in top[PER_DOCUMENT:]] == ["criteria.pdf-0", "andere.html-0", "fiche.html-5"]

@@ -30,7 +30,7 @@ from bot.retrieve import LoadedIndex
 from bot.select import SEEN_KINDS, YEAR, Picked, coverage, idf
 from gidsbot.embeddings import NamedEmbeddings
 from gidsbot.glossary import translations
-from gidsbot.text import LANGUAGES, term_variants, terms
+from gidsbot.text import LANGUAGES, fold, term_variants, terms, words
 from gidsbot.types import Hit
 
 __all__ = [
@@ -226,6 +226,19 @@ def _compound_rest(word: str, passage_words: set[str] | frozenset[str]) -> str:
     return best
 
 
+_JOINING = frozenset("en et and of de des du van voor pour for".split())
+
+
+def _initials(word: str, text: str) -> bool:
+    """Is ``word`` the initials of words the text writes in a row ("kmo" in "kleine en middelgrote
+    ondernemingen", "pme" in "petites et moyennes entreprises")? Joining words are passed over."""
+    if not 3 <= len(word) <= 5 or not word.isalpha():
+        return False
+    spoken = [w for w in words(fold(text)) if w not in _JOINING]
+    n = len(word)
+    return any("".join(w[0] for w in spoken[i : i + n]) == word for i in range(len(spoken) - n + 1))
+
+
 def _phrases(word: str, words: Sequence[str]) -> list[str]:
     """``word`` with the content word before and after it in the question ("vetements travail")."""
     if word not in words:
@@ -351,6 +364,8 @@ class Judge:
                 out[word] = 0.85  # another form of the word: "engageerden" / "geëngageerd"
             elif any(_ends_like(word, p) for p in passage_words):
                 out[word] = 0.85  # a compound ending in it: "temperature" in "kleurtemperatuur"
+            elif any(_initials(word, self.index.part_text(row, part)) for row, part in dict.fromkeys(places)):
+                out[word] = 0.9  # its letters begin the words it stands for: "kmo", "pme"
             elif rest := _compound_rest(word, passage_words):
                 # "tuinonderhoud" where the passage has "onderhoud": held only if "tuin" is too
                 if literal(rest):

@@ -222,6 +222,13 @@ class LoadedIndex:
         cols = np.array(sorted(known[w] for w in found if w in known), np.int64)
         return found, frozenset(terms(f"{text} {longer}", chunk.language)), cols
 
+    def part_text(self, row: int, part: int) -> str:
+        """The text of one section of a chunk (the whole chunk when it is one section)."""
+        chunk = self.chunks[row]
+        if not chunk.parts:
+            return chunk.text
+        return chunk.pieces()[part if 0 <= part < len(chunk.parts) else 0][1]
+
     @functools.lru_cache(maxsize=8192)  # noqa: B019 - one index per process, kept for its lifetime
     def part_vectors(self, row: int) -> np.ndarray:
         """One vector per section of a chunk of several (sentence model): the mean of its units' vectors,

@@ -169,3 +169,14 @@ def test_a_year_the_question_names_must_be_in_what_is_quoted(real_bot):
     english = real_bot.find(read_query("How many buyers took part in a session in 1987?", "en")).decision
     assert english.signals is not None and english.signals.across == 1.0
     assert english.signals.deficit >= 0.6 and not english.answered
+
+
+def test_an_acronym_is_held_by_the_words_it_stands_for():
+    """Defect: "Mag een federale dienst van een kmo een omzet eisen …?" was refused although the quoted list
+    is about "kleine en middelgrote ondernemingen": the question's "kmo" was not held."""
+    from bot.decide import _initials
+
+    assert _initials("kmo", "Om kleine en middelgrote ondernemingen meer kansen te geven:")
+    assert _initials("pme", "l'accès des petites et moyennes entreprises aux marchés")
+    assert not _initials("kmo", "kleine ondernemingen en grote middelen")
+    assert not _initials("ab", "De aankoper bepaalt")  # two letters begin too many pairs of words

@@ -76,9 +76,27 @@ _SINGULAR_WHICH = re.compile(
 )
 
 
+_CONJUNCTION_WHEN = re.compile(r"wanneer|quand|when", re.I)
+
+
+_OPENERS = frozenset("en et and maar mais but ou or of dus donc so puis then dan".split())
+
+
+def _mid_clause(question: str, at: int) -> bool:
+    """Does a word at ``at`` follow another word of its clause? Not when only the question's start, a comma,
+    a colon or an opening "en / et / and / maar …" comes before it ("En wanneer vergadert ze?")."""
+    clause = re.split(r"[,;:(«\"]", question[:at])[-1]
+    return any(word.lower() not in _OPENERS for word in re.findall(r"\w+", clause))
+
+
 def answer_kinds(question: str) -> frozenset[str]:
     """What kind of answer the question wants (several may apply, none for an open question)."""
     kinds = {kind for kind, pattern in _KIND_RE.items() if pattern.search(question)}
+    dates = list(_KIND_RE["date"].finditer(question))
+    if dates and all(_CONJUNCTION_WHEN.fullmatch(m.group()) and _mid_clause(question, m.start()) for m in dates):
+        # "wanneer / quand / when" inside a clause joins two clauses ("… raadplegen wanneer hij een bestek
+        # opstelt", "… points when buying printers"): no date is asked for
+        kinds.discard("date")
     if "list" in kinds and _SINGULAR_WHICH.search(question):
         kinds.discard("list")
     if kinds & {"date", "number", "who", "code", "contact"}:

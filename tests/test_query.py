@@ -192,3 +192,18 @@ def test_one_long_page_cannot_fill_every_passage_quoted_from():
     assert [h.chunk.source for h in top[:PER_DOCUMENT]] == ["fiche.html"] * PER_DOCUMENT
     # the other documents come next; the page's further sections fill what is left
     assert [h.chunk.id for h in top[PER_DOCUMENT:]] == ["criteria.pdf-0", "andere.html-0", "fiche.html-5"]
+
+
+def test_when_joining_two_clauses_asks_no_date():
+    """Defect: "… to earn extra points when buying printers?" was read as a date question, so its answer
+    (a standard) was refused for holding no date; so was "… raadplegen wanneer hij een bestek opstelt?"."""
+    assert "date" not in answer_kinds("Which standard gives extra points when buying printers?")
+    assert "date" not in answer_kinds("Wat moet een aankoper raadplegen wanneer hij een bestek opstelt?")
+    for asked in (
+        "Wanneer verscheen de fiche?",
+        "Bij de ICDO, wanneer vergadert de werkgroep?",
+        "En wanneer vergadert de werkgroep?",
+        "Et quand a-t-elle commencé ?",
+        "Since when is the label required?",
+    ):
+        assert "date" in answer_kinds(asked), asked

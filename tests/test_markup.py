@@ -151,3 +151,15 @@ def test_find_passage_prefers_the_cited_section():
     citation = Citation(1, "Fiche papier", "papier.pdf", "Labels", "Daarna volgde een tweede in 2019.")
     assert find_passage(chunks, citation) == PASSAGE
     assert find_passage(chunks, Citation(1, "Fiche papier", "papier.pdf", "X", "niet aanwezig")) == ""
+
+
+def test_a_tables_rows_keep_their_lines_in_a_source_card():
+    """Defect: a quoted table's rows ran together in the card ("… 2022 Gepubliceerde opdrachten · 4.812 …")."""
+    quoted = "Tabel 1\nIndicator · 2021 · 2022\nOpdrachten · 56 · 73\nVoorbehouden · 11 · 15"
+    passage = f"Zie de tabel hieronder.\n\n{quoted}"
+    segments = passage_segments(passage, quoted, f"Volgens de documenten:\n\n{quoted} [1]")
+    lines = highlight_markdown(segments).split("  \n")
+    assert lines[0] == "Zie de tabel hieronder."
+    assert [line.count("·") for line in lines[1:]] == [0, 2, 2, 2] and all("orange" in line for line in lines[1:])
+    # sentences of one paragraph stay on one line
+    assert "  \n" not in highlight_markdown(passage_segments("Een. Twee zinnen hier. Drie.", "Twee zinnen hier."))

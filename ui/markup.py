@@ -76,12 +76,18 @@ def page_link(url: str, page: int | None) -> str:
 class Segment:
     text: str
     marked: bool = False  # the sentence that answers the question
+    line: bool = False  # it begins a line of the passage (a paragraph, a table row, a list item)
 
 
-def _sentences(text: str) -> list[str]:
-    """The passage's sentences, a line never joined to the next: a list's last item ("- PEFC") has no
-    full stop, and run on into the sentence after the list it would be marked with the list."""
-    return [s for line in text.splitlines() for s in _SENTENCE_END.split(" ".join(line.split())) if s]
+def _sentences(text: str) -> list[tuple[str, bool]]:
+    """The passage's sentences, each with whether it begins a line. A line is never joined to the next:
+    a list's last item ("- PEFC") has no full stop, and run on into the sentence after the list it would
+    be marked with the list; a table's rows would read as one sentence."""
+    out: list[tuple[str, bool]] = []
+    for line in text.splitlines():
+        found = [s for s in _SENTENCE_END.split(" ".join(line.split())) if s]
+        out += [(sentence, n == 0) for n, sentence in enumerate(found)]
+    return out
 
 
 def _answering(snippet: str) -> list[str]:
@@ -99,7 +105,7 @@ def passage_segments(passage: str, snippet: str, answer: str = "", window: int =
     when the snippet cannot be found in the passage (the passage changed, or it was cut), the snippet
     alone is shown, unmarked.
     """
-    sentences = _sentences(passage)
+    sentences, starts = [s for s, _ in _sentences(passage)], [b for _, b in _sentences(passage)]
     wanted = [" ".join(s.split()) for s in _answering(snippet)]
     said = " ".join(answer.split())
     wanted = [w for w in wanted if w in said] or wanted
@@ -121,7 +127,7 @@ def passage_segments(passage: str, snippet: str, answer: str = "", window: int =
         if not grew:
             break
     segments = [Segment("…")] if start > 0 else []
-    segments += [Segment(sentences[i], marked[i]) for i in range(start, end)]
+    segments += [Segment(sentences[i], marked[i], starts[i] and i > start) for i in range(start, end)]
     if end < len(sentences):
         segments.append(Segment("…"))
     return segments
@@ -141,7 +147,7 @@ def highlight_markdown(segments: Sequence[Segment]) -> str:
             text = md_escape(line)
             # The directive and the ** are ours; the text inside them is escaped, so it cannot close them.
             piece = f":orange-background[**{text}**]" if segment.marked else text
-            own_line = i > 0 or bool(_LIST_ITEM.match(line)) or out.endswith((":", ":**]"))
+            own_line = i > 0 or segment.line or bool(_LIST_ITEM.match(line)) or out.endswith((":", ":**]"))
             out += ("  \n" if own_line else " ") + piece if out else piece
     return out
 

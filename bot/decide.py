@@ -27,10 +27,10 @@ from wordfreq import zipf_frequency
 
 from bot.query import Query
 from bot.retrieve import LoadedIndex
-from bot.select import SEEN_KINDS, YEAR, Picked, coverage, idf
+from bot.select import SEEN_KINDS, Picked, coverage, idf
 from gidsbot.embeddings import NamedEmbeddings
 from gidsbot.glossary import translations
-from gidsbot.text import LANGUAGES, fold, term_variants, terms, words
+from gidsbot.text import LANGUAGES, YEAR, term_variants, terms, words
 from gidsbot.types import Hit
 
 __all__ = [
@@ -234,7 +234,7 @@ def _initials(word: str, text: str) -> bool:
     ondernemingen", "pme" in "petites et moyennes entreprises")? Joining words are passed over."""
     if not 3 <= len(word) <= 5 or not word.isalpha():
         return False
-    spoken = [w for w in words(fold(text)) if w not in _JOINING]
+    spoken = [w for w in words(text) if w not in _JOINING]  # words() folds
     n = len(word)
     return any("".join(w[0] for w in spoken[i : i + n]) == word for i in range(len(spoken) - n + 1))
 

@@ -15,29 +15,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gidsbot.text import sentences
+from gidsbot.text import MONTH, MONTHS, sentences
 
-__all__ = ["MONTH", "Unsupported", "acronyms", "cite_uncited", "figures", "substantive", "unsupported_sentences"]
+__all__ = ["Unsupported", "acronyms", "cite_uncited", "figures", "substantive", "unsupported_sentences"]
 
-_MONTHS = {
-    **dict.fromkeys(["januari", "janvier", "january", "jan"], 1),
-    **dict.fromkeys(["februari", "fevrier", "février", "february", "feb", "fév", "fev"], 2),
-    **dict.fromkeys(["maart", "mars", "march", "mar", "maa"], 3),
-    **dict.fromkeys(["april", "avril", "apr", "avr"], 4),
-    **dict.fromkeys(["mei", "mai", "may"], 5),
-    **dict.fromkeys(["juni", "juin", "june", "jun"], 6),
-    **dict.fromkeys(["juli", "juillet", "july", "jul", "juil"], 7),
-    **dict.fromkeys(["augustus", "août", "aout", "august", "aug"], 8),
-    **dict.fromkeys(["september", "septembre", "sep", "sept"], 9),
-    **dict.fromkeys(["oktober", "octobre", "october", "okt", "oct"], 10),
-    **dict.fromkeys(["november", "novembre", "nov"], 11),
-    **dict.fromkeys(["december", "décembre", "decembre", "dec", "déc"], 12),
-}
-MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))  # a month in nl, fr or en, or its abbreviation
-_MONTH = MONTH
-_WORD_DATE = re.compile(rf"\b(\d{{1,2}})(?:er|e|ste|de|st|nd|rd|th)?\s+({_MONTH})\.?\s+((?:19|20)\d{{2}})\b", re.I)
+_WORD_DATE = re.compile(rf"\b(\d{{1,2}})(?:er|e|ste|de|st|nd|rd|th)?\s+({MONTH})\.?\s+((?:19|20)\d{{2}})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})\b")
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+((?:19|20)\d{{2}})\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({MONTH})\.?\s+((?:19|20)\d{{2}})\b", re.I)
 # a number: 1.200.000 / 1 200 000 / 1,2 / 8500 / 2012/27 (the parts of an identifier are numbers too)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?:,\d+)?(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?")
 _SCALE = re.compile(r"^\s*(miljoen|million|millions|miljard|milliard|milliards|billion|duizend|mille|thousand)\b", re.I)
@@ -101,7 +85,7 @@ def figures(text: str) -> tuple[set[str], set[str]]:
     numbers: set[str] = set()
     rest = text
     for match in _WORD_DATE.finditer(text):
-        day, month, year = int(match.group(1)), _MONTHS[match.group(2).lower()], match.group(3)
+        day, month, year = int(match.group(1)), MONTHS[match.group(2).lower()], match.group(3)
         dates.add(f"{year}-{month:02d}-{day:02d}")
         numbers.update({year, f"{year}-{month:02d}"})
         rest = rest.replace(match.group(0), " ")
@@ -112,7 +96,7 @@ def figures(text: str) -> tuple[set[str], set[str]]:
             numbers.update({year, f"{year}-{month:02d}"})
             rest = rest.replace(match.group(0), " ")
     for match in _MONTH_YEAR.finditer(rest):
-        numbers.add(f"{match.group(2)}-{_MONTHS[match.group(1).lower()]:02d}")
+        numbers.add(f"{match.group(2)}-{MONTHS[match.group(1).lower()]:02d}")
         numbers.add(match.group(2))
         rest = rest.replace(match.group(0), " ")
     for match in _NUMBER.finditer(rest):

@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.centering import centred
-from bot.facts import MONTH
 from bot.query import Query, asks_how_often
 from bot.retrieve import LoadedIndex, Sentence, heading_key
-from gidsbot.text import fold, term_variants
+from gidsbot.text import MONTH, YEAR, fold, term_variants
 from gidsbot.types import Hit
 from gidsbot.units import QUOTABLE
 
-__all__ = ["DATE", "SEEN_KINDS", "NUMBER", "YEAR", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
+__all__ = ["DATE", "SEEN_KINDS", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
 
 # month names (and their short forms) in Dutch, French and English
 _MONTH = rf"(?:{MONTH})\b"  # a whole month name: "marchés 2021" is no date
@@ -34,7 +33,6 @@ DATE = re.compile(
     rf"|\b\d{{1,2}}(?:er|e|ste|de|st|nd|rd|th)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:\d|%))",
     re.IGNORECASE,
 )
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 NUMBER = re.compile(
     r"\d|\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|honderd"
     r"|duizend|miljoen|tal|dozen|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|cent|mille"

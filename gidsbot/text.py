@@ -16,7 +16,10 @@ from gidsbot.glossary import translations
 
 __all__ = [
     "LANGUAGES",
+    "MONTH",
+    "MONTHS",
     "STOPWORDS",
+    "YEAR",
     "fold",
     "sentences",
     "term_variants",
@@ -52,6 +55,24 @@ _STOP = {
 }
 STOPWORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, words in _STOP.items()}
 _ALL_STOP = frozenset().union(*STOPWORDS.values())
+
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a year of this century or the last
+# month names in nl, fr and en (and their short forms) -> their number; MONTH matches any of them
+MONTHS = {
+    **dict.fromkeys(["januari", "janvier", "january", "jan"], 1),
+    **dict.fromkeys(["februari", "fevrier", "février", "february", "feb", "fév", "fev"], 2),
+    **dict.fromkeys(["maart", "mars", "march", "mar", "maa"], 3),
+    **dict.fromkeys(["april", "avril", "apr", "avr"], 4),
+    **dict.fromkeys(["mei", "mai", "may"], 5),
+    **dict.fromkeys(["juni", "juin", "june", "jun"], 6),
+    **dict.fromkeys(["juli", "juillet", "july", "jul", "juil"], 7),
+    **dict.fromkeys(["augustus", "août", "aout", "august", "aug"], 8),
+    **dict.fromkeys(["september", "septembre", "sep", "sept"], 9),
+    **dict.fromkeys(["oktober", "octobre", "october", "okt", "oct"], 10),
+    **dict.fromkeys(["november", "novembre", "nov"], 11),
+    **dict.fromkeys(["december", "décembre", "decembre", "dec", "déc"], 12),
+}
+MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))  # a month in nl, fr or en, or its abbreviation
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _STEMMER_NAMES = {"nl": "dutch_porter", "fr": "french", "en": "english"}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gidsbot.text import sentences
+from gidsbot.text import MONTH, YEAR, sentences
 
 __all__ = ["MAX_UNIT_WORDS", "QUOTABLE", "Unit", "answer_units", "is_lead"]
 
@@ -36,13 +36,8 @@ _TOC = re.compile(
     r"\((?:zie|voir|see|cf\.?)\b[^)]{0,60}\)\s*[.;]?\s*$|\.{4,}\s*\d+\s*$|…{2,}\s*\d+\s*$",
     re.I,
 )
-_YEARS = re.compile(r"\b(?:19|20)\d{2}\b")
 # a date in a header cell ("jusqu'au 30 juin 2024"): the column's time, not a figure of a data row
-_DATES = re.compile(
-    r"\b\d{1,2}(?:er|e|st|nd|rd|th)?\s+(?:jan|feb|f[ée]v|ma[ar]|mrt|apr|avr|mei|mai|may|jun|juin|jul|juil|aug|ao[uû]"
-    r"|sep|o[ck]t|nov|de[cz]|d[ée]c)[a-zéû]*\.?\s+(?:19|20)\d{2}\b",
-    re.I,
-)
+_DATES = re.compile(rf"\b\d{{1,2}}(?:er|e|ste|de|st|nd|rd|th)?\s+(?:{MONTH})\.?\s+(?:19|20)\d{{2}}\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;)\]»\"”]\s*$")
 
 
@@ -95,7 +90,7 @@ def _header(rows: list[list[str]]) -> list[str] | None:
     # a figure outside brackets (other than a year: "2025 · 2030") makes a data row;
     # "Poste de coût (sur 10 ans)" still names a column
     plain = [_DATES.sub("", cell) for cell in first]
-    if any(re.search(r"\d", _YEARS.sub("", re.sub(r"\([^)]*\)", "", cell))) or _words(cell) > 6 for cell in plain):
+    if any(re.search(r"\d", YEAR.sub("", re.sub(r"\([^)]*\)", "", cell))) or _words(cell) > 6 for cell in plain):
         return None
     return first
 

@@ -122,7 +122,8 @@ def _table_regions(lines: list[str]) -> set[int]:
     return inside
 
 
-_COLUMN_GAP = re.compile(r"\S(?: {2,}|\t+)(?=\S)")
+_GAP = re.compile(r" {2,}|\t+")  # what parts columns set by spaces
+_COLUMN_GAP = re.compile(rf"\S(?:{_GAP.pattern})(?=\S)")
 _RULE = re.compile(r"^[-=_–—.\s]+$")  # a line of dashes under a header
 
 
@@ -131,7 +132,7 @@ def _aligned_rows(lines: list[str]) -> dict[int, list[str]]:
     consecutive lines of the same three or more cells, two spaces or more between cells. A header
     wrapped over the lines just above ("jusqu'au" over "30 juin 2024") is read by the columns' places
     into one row; a rule of dashes is dropped. Line index -> its cells ([] for a line read into another)."""
-    cells = [re.split(r" {2,}|\t+", line.strip()) if len(_COLUMN_GAP.findall(line)) >= 2 else [] for line in lines]
+    cells = [_GAP.split(line.strip()) if len(_COLUMN_GAP.findall(line)) >= 2 else [] for line in lines]
     out: dict[int, list[str]] = {}
     start = 0
     for i in range(len(lines) + 1):
@@ -156,7 +157,7 @@ def _wrapped_header(lines: list[str], start: int, out: dict[int, list[str]]) -> 
     if not above:
         return
     first = lines[start]
-    places = [0, *(m.end() for m in re.finditer(r" {2,}|\t+", first.rstrip()) if m.start() > 0)]
+    places = [0, *(m.end() for m in _GAP.finditer(first.rstrip()) if m.start() > 0)]
     header = [""] * len(places)
     for j in above:
         line = lines[j]

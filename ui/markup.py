@@ -105,7 +105,8 @@ def passage_segments(passage: str, snippet: str, answer: str = "", window: int =
     when the snippet cannot be found in the passage (the passage changed, or it was cut), the snippet
     alone is shown, unmarked.
     """
-    sentences, starts = [s for s, _ in _sentences(passage)], [b for _, b in _sentences(passage)]
+    pairs = _sentences(passage)
+    sentences, starts = [s for s, _ in pairs], [b for _, b in pairs]
     wanted = [" ".join(s.split()) for s in _answering(snippet)]
     said = " ".join(answer.split())
     wanted = [w for w in wanted if w in said] or wanted

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from wordfreq import zipf_frequency
 
-from bot.query import Query
+from bot.query import Query, compared_years
 from bot.retrieve import LoadedIndex
 from bot.select import SEEN_KINDS, Picked, coverage, idf
+from bot.wordforms import compound_rest, ends_like, initials, names, phrases, same_root, spellings
 from gidsbot.embeddings import NamedEmbeddings
 from gidsbot.glossary import translations
-from gidsbot.text import LANGUAGES, YEAR, term_variants, terms, words
+from gidsbot.text import LANGUAGES, YEAR, term_variants, terms
 from gidsbot.types import Hit
 
 __all__ = [
@@ -58,6 +59,7 @@ DEFICIT_BAR = 0.1
 COMMON_ZIPF = 5.5
 RARE_ZIPF = 3.5
 # Words that frame a question rather than name what it is about: a passage that answers need not use them.
+# (what a guide is said to recommend or consider, "welke ... raadt de gids aan", is the frame too)
 FRAME_WORDS = frozenset(
     """gids fiche fiches pagina document documenten volgens vermeld vermeldt staat precies ongeveer eigenlijk
     weten vraag informatie info nodig gebruikt gebruiken geldt gelden vind vinden zegt zeggen vermelden
@@ -66,6 +68,12 @@ FRAME_WORDS = frozenset(
     savoir question information besoin dit disent trouve trouver utilise utiliser decrit decrite cite citee
     according mentioned mention state states stated exactly about know question information need say says
     tell find used use described named
+    raadt aanraadt aanraden aangeraden adviseert adviseren aanbevolen aanbeveelt beveelt aanbevelen voorgesteld
+    voorstelt suggereert beschouwt beschouwd acht
+    recommande recommandee recommandees recommandes recommander conseille conseillee conseiller preconise
+    preconisee preconiser suggere suggeree considere consideree considerer estime
+    recommend recommends recommended advise advises advised suggest suggests suggested consider considers
+    considered deem deems deemed regard regards regarded
     procent percentage pourcentage percent aantal nombre number bedrag montant amount datum date jaar annee
     year dag jour day termijn delai period periode hoelang""".split()
 )  # the last line names the kind of answer wanted (a figure, a date), which the choice of unit sees to
@@ -184,71 +192,6 @@ def threshold(baseline: float) -> float:
     return min(0.95, max(0.6, THRESHOLD_REFERENCE + 2.0 * (baseline - BASELINE_REFERENCE)))
 
 
-def _same_root(a: str, b: str) -> bool:
-    """Two forms of one word, as far as their spelling tells: a long common start, past participles'
-    "ge" aside ("engageerden" / "geengageerd", "certifie" / "certifiees")."""
-    a, b = (w[2:] if w.startswith("ge") and len(w) > 7 else w for w in (a, b))
-    shorter = min(len(a), len(b))
-    if shorter < 5:
-        return False
-    common = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        common += 1
-    return common >= max(5, round(0.75 * shorter))
-
-
-def _ends_like(word: str, compound: str) -> bool:
-    """Does ``compound`` end in a form of ``word`` ("kleurtemperatuur" for "temperature")? Dutch
-    compounds end in the word they name a kind of; the head is taken at lengths near the word's."""
-    if len(word) < 6 or len(compound) < len(word) + 3:
-        return False
-    return any(_same_root(word, compound[-n:]) for n in range(len(word) - 2, len(word) + 3))
-
-
-def _compound_rest(word: str, passage_words: set[str] | frozenset[str]) -> str:
-    """What is left of a compound ``word`` once a passage word that ends or starts it is taken off
-    ("tuin" of "tuinonderhoud" when the passage has "onderhoud"); "" when no passage word does."""
-    best = ""
-    for part in passage_words:
-        if len(part) < 4 or len(part) >= len(word):
-            continue
-        if word.endswith(part):
-            rest = word[: -len(part)]
-        elif word.startswith(part):
-            rest = word[len(part) :]
-        else:
-            continue
-        rest = rest[:-1] if rest.endswith("s") and len(rest) > 4 else rest  # the linking s: veiligheid-s-schoenen
-        if len(rest) >= 3 and (not best or len(rest) < len(best)):
-            best = rest
-    return best
-
-
-_JOINING = frozenset("en et and of de des du van voor pour for".split())
-
-
-def _initials(word: str, text: str) -> bool:
-    """Is ``word`` the initials of words the text writes in a row ("kmo" in "kleine en middelgrote
-    ondernemingen", "pme" in "petites et moyennes entreprises")? Joining words are passed over."""
-    if not 3 <= len(word) <= 5 or not word.isalpha():
-        return False
-    spoken = [w for w in words(text) if w not in _JOINING]  # words() folds
-    n = len(word)
-    return any("".join(w[0] for w in spoken[i : i + n]) == word for i in range(len(spoken) - n + 1))
-
-
-def _phrases(word: str, words: Sequence[str]) -> list[str]:
-    """``word`` with the content word before and after it in the question ("vetements travail")."""
-    if word not in words:
-        return []
-    i = words.index(word)
-    before = words[i - 1] if i else ""
-    after = words[i + 1] if i + 1 < len(words) else ""
-    return [f"{a} {b}" for a, b in ((before, word), (word, after)) if a and b]
-
-
 def _unmet(query: Query, picked: Sequence[Picked]) -> bool:
     """Does the question ask for a kind of answer (a date, a figure, an amount, an identifier, a contact)
     that none of the units to be quoted holds? "Hoeveel kost een licentie?" is not answered by a
@@ -303,10 +246,11 @@ class Judge:
             self._vectors.update(zip(unknown, self.model.embed_array(unknown), strict=True))
         return {w: matrix[vocabulary[w]] if w in vocabulary else self._vectors[w] for w in words}
 
-    def importance(self, word: str) -> float:
+    def importance(self, word: str, written: str = "") -> float:
         """How much a key word names what the question is about: rare in everyday language (any of
-        nl/fr/en) and, when the documents use it, rare among them too. 0 to 1."""
-        everyday = max(zipf_frequency(word, lang) for lang in LANGUAGES)
+        nl/fr/en) and, when the documents use it, rare among them too. 0 to 1. ``written`` is the word
+        as the question spells it: wordfreq knows "considère", not the folded "considere"."""
+        everyday = max(zipf_frequency(form, lang) for form in {word, written or word} for lang in LANGUAGES)
         value = min(1.0, max(0.0, (COMMON_ZIPF - everyday) / (COMMON_ZIPF - RARE_ZIPF)))
         vocabulary, _ = self.index.vocabulary
         stems = terms(word)
@@ -353,20 +297,22 @@ class Judge:
 
         out: dict[str, float] = {}
         rests: dict[str, str] = {}
+        compared = compared_years(query.asked)  # "vóór 2020?" is answered by "in juni 2021"
         for year in YEAR.findall(query.asked):  # a year the question names is a key word, held only as written
-            out[year] = 1.0 if year in passage_words else 0.0  # "in 2020" is not answered by "vandaag"
+            if year not in compared:
+                out[year] = 1.0 if year in passage_words else 0.0  # "in 2020" is not answered by "vandaag"
         for word in words:
             if literal(word):
                 out[word] = 1.0
             elif len(word) >= 6 and any(len(p) >= 5 and word in p for p in passage_words):
                 out[word] = 0.9  # the passage names a kind of it: "schoonmaak" in "schoonmaakproducten"
-            elif any(_same_root(word, p) for p in passage_words):
+            elif any(same_root(word, p) for p in passage_words):
                 out[word] = 0.85  # another form of the word: "engageerden" / "geëngageerd"
-            elif any(_ends_like(word, p) for p in passage_words):
+            elif any(ends_like(word, p) for p in passage_words):
                 out[word] = 0.85  # a compound ending in it: "temperature" in "kleurtemperatuur"
-            elif any(_initials(word, self.index.part_text(row, part)) for row, part in dict.fromkeys(places)):
+            elif any(initials(word, self.index.part_text(row, part)) for row, part in dict.fromkeys(places)):
                 out[word] = 0.9  # its letters begin the words it stands for: "kmo", "pme"
-            elif rest := _compound_rest(word, passage_words):
+            elif rest := compound_rest(word, passage_words):
                 # "tuinonderhoud" where the passage has "onderhoud": held only if "tuin" is too
                 if literal(rest):
                     out[word] = 0.9
@@ -377,10 +323,10 @@ class Judge:
             # a word with its neighbour in the question: "vêtements de travail" is one Dutch word, "werkkledij"
             # (never with a neighbour the passages hold: "cautionnement green" is close to "green" alone)
             unheld = [w for w in query.words if w not in out]
-            phrases = {w: _phrases(w, unheld) for w in todo}
-            vectors = self.vectors(todo + list(rests.values()) + [p for ps in phrases.values() for p in ps])
+            neighbours = {w: phrases(w, unheld) for w in todo}
+            vectors = self.vectors(todo + list(rests.values()) + [p for ps in neighbours.values() for p in ps])
             for word in todo:
-                probes = [vectors[rests.get(word, word)], *(vectors[p] for p in phrases[word])]
+                probes = [vectors[rests.get(word, word)], *(vectors[p] for p in neighbours[word])]
                 out[word] = float(np.max(matrix[known] @ np.stack(probes).T))
                 if translations(word):
                     # the glossary knows how the concept is written in each language (a quoted translation
@@ -405,12 +351,19 @@ class Judge:
         held = self.held(query, [(rows[p.hit_index], p.part) for p in picked])
         # a question written in another language than the answer it asks for (``--lang``) is quoted from
         # pages in that other language: its words cannot be checked one by one
-        weight = {w: 0.0 if query.written else 1.0 if YEAR.fullmatch(w) else self.importance(w) for w in held}
+        spelled = spellings(query.asked)
+        named = names(query.asked)
+        weight = {
+            w: 0.0 if query.written else 1.0 if YEAR.fullmatch(w) else self.importance(w, spelled.get(w, ""))
+            for w in held
+        }
+        # a name the question writes with a capital ("Gent", "Cradle to Cradle", "Dutch") is what it asks about
+        weight = {w: max(v, IMPORTANT) if w in named and v > 0 else v for w, v in weight.items()}
         across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
         # word vectors match a word with its translation less surely than with itself: across languages
         # a word far from every quoted word counts for less
-        # (a year is written alike in every language: its deficit counts in full)
-        factor = {w: 1.0 if not across or YEAR.fullmatch(w) else ACROSS_FACTOR for w in held}
+        # (a year or a name is written alike in every language: its deficit counts in full)
+        factor = {w: 1.0 if not across or YEAR.fullmatch(w) or w in named else ACROSS_FACTOR for w in held}
         deficits = sorted(((WORD_BAR - v) * weight[w] * factor[w] for w, v in held.items()), reverse=True) + [0, 0]
         important = [v for w, v in held.items() if weight[w] >= IMPORTANT]
         passage = (hits[0].similarity.get(self.model.name, 0.0) if hits else 0.0) - self.reference.passage

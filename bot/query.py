@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from gidsbot.text import content_words, term_variants
 
-__all__ = ["Query", "answer_kinds", "asks_how_often", "counted_noun", "read_query"]
+__all__ = ["Query", "answer_kinds", "asks_how_often", "compared_years", "counted_noun", "read_query"]
 
 _KIND_PATTERNS = {
     "date": r"wanneer|welke datum|op welke dag|sinds wanneer|tot wanneer|in welk jaar|welk jaar|vanaf wanneer"
@@ -77,6 +77,27 @@ _SINGULAR_WHICH = re.compile(
 
 
 _CONJUNCTION_WHEN = re.compile(r"wanneer|quand|when", re.I)
+# a yes/no question that compares with a figure ("meer dan vier keer", "plus de 50 %", "more than 40 points")
+# is answered by the figure; one that compares with a year ("vóór 2020", "avant la fin de 2020", "after
+# 2018") by the date, which need not be that year
+_COMPARED_FIGURE = re.compile(
+    r"\b(?:meer|minder|vaker|hoger|lager|groter|kleiner|langer|korter|boven|onder|plus|moins|au-dessus|en dessous"
+    r"|more|less|fewer|higher|lower|longer|shorter|greater|above|below|exceed\w*|overschrijd\w*|dépass\w*)\b"
+    r"[^?.]{0,25}?(?:\d|\b(?:twee|drie|vier|vijf|zes|tien|deux|trois|quatre|cinq|six|dix|two|three|four|five|ten)\b)",
+    re.I,
+)
+_COMPARED_YEAR = re.compile(
+    r"\b(?:vóór|voor|na|sinds|avant|après|depuis|before|after|since)\s+(?:(?:de|het|la|le|l'|l’|the|of|van|fin|eind"
+    r"|einde|end|début|begin|beginning|année|jaar|year)\s*)*((?:19|20)\d\d)\b",
+    re.I,
+)
+
+
+def compared_years(question: str) -> frozenset[str]:
+    """The years a yes/no question compares with ("avant la fin de l'année 2020"): no key word to be held."""
+    if "yes-no" not in answer_kinds(question):
+        return frozenset()
+    return frozenset(m.group(1) for m in _COMPARED_YEAR.finditer(question))
 
 
 _OPENERS = frozenset("en et and maar mais but ou or of dus donc so puis then dan".split())
@@ -107,6 +128,10 @@ def answer_kinds(question: str) -> frozenset[str]:
     asks_yes_no = (opener and opener.group().lower() not in {"les", "la", "le", "un", "une"}) or french_yes_no
     if asks_yes_no and not kinds & {"date", "number", "who", "where"}:
         kinds.add("yes-no")
+        if _COMPARED_FIGURE.search(question):
+            kinds.add("number")
+        if _COMPARED_YEAR.search(question):
+            kinds.add("date")
     return frozenset(kinds)
 
 

@@ -19,7 +19,7 @@ from bot.centering import centred
 from bot.query import Query, asks_how_often
 from bot.retrieve import LoadedIndex, Sentence, heading_key
 from gidsbot.text import MONTH, YEAR, fold, term_variants
-from gidsbot.types import Hit
+from gidsbot.types import Chunk, Hit
 from gidsbot.units import QUOTABLE
 
 __all__ = ["DATE", "SEEN_KINDS", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
@@ -71,6 +71,14 @@ SEEN_KINDS = ("date", "number", "code", "contact", "money")
 _DOCUMENT_LINK = re.compile(r"\([^()]*\b(?:PDF|DOCX?|XLSX?|ODT|Word|Excel)\b[^()]*\)\s*\.?\s*$", re.I)
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ./-]{7,}\d|https?://|www\.")
 _NAME = re.compile(r"\b(?:[A-Z][\w+&-]*[A-Z+]|[A-Z][a-zà-ÿ]{2,})[\w+&-]*")
+# a section of links to other pages is where to read on, never an answer: "Gerelateerde pagina's",
+# "Voir aussi", "Related pages" (its list names pages, often by a date: "Koninklijk besluit van 13 juli 2014")
+_SEE_ALSO = re.compile(
+    r"(?:gerelateerde? (?:pagina's|links|informatie|artikels?)|zie ook|lees ook|meer (?:info|informatie|lezen)"
+    r"|nuttige links|interessante links|pages? (?:liées|associées|connexes)|voir aussi|à lire aussi|lire aussi"
+    r"|liens utiles|related (?:pages|links|content|articles)|see also|read more|further reading|useful links)\s*:?$",
+    re.I,
+)
 _WHERE = re.compile(r"https?://|www\.|\.be\b|\b(?:website|site|webpagina|page web|platform|plateforme)\b", re.I)
 
 
@@ -179,7 +187,9 @@ def _counts(text: str, counted: Set[str]) -> bool:
 def _fit(unit: Sentence, query: Query) -> dict[str, float]:
     """How well the unit's shape fits the kind of answer wanted, one feature per kind (see WEIGHTS)."""
     kinds = query.kinds
-    text = _unasked(unit.text, query.asked) if kinds & {"date", "number", "code", "contact"} else unit.text
+    # (a follow-up asks about what the question before it named: "the decree of 13 July 2014" is no answer)
+    asked = f"{query.context} {query.asked}"
+    text = _unasked(unit.text, asked) if kinds & {"date", "number", "code", "contact"} else unit.text
     out = dict.fromkeys(SHAPES, 0.0)
     if "date" in kinds:
         out["date"] = 0.3 if DATE.search(text) else 0.12 if YEAR.search(text) else -0.15
@@ -224,6 +234,12 @@ def _contents(text: str, headings: Set[str]) -> bool:
     items = [m.group(1) for line in text.split("\n") if (m := _ITEM_LINE.match(line))]
     named = sum(heading_key(item) in headings for item in items)
     return len(items) >= 3 and named * 2 > len(items)
+
+
+def _part_heading(chunk: Chunk, part: int) -> str:
+    """The last heading over a part of the passage ("Gerelateerde pagina's")."""
+    section = chunk.parts[part].section if 0 <= part < len(chunk.parts) else chunk.section
+    return section.split(" › ")[-1].strip()
 
 
 def _new_names(text: str, asked: str) -> bool:
@@ -315,6 +331,8 @@ def score_units(
             if unit.kind not in QUOTABLE or (len(unit.text.split()) < 4 and unit.kind not in {"list", "table"}):
                 continue
             if unit.kind == "list" and _contents(unit.text, headings):
+                continue
+            if unit.kind in {"list", "item"} and _SEE_ALSO.match(_part_heading(chunk, unit.part)):
                 continue
             lexical = CONTEXT_SHARE * coverage(query.variants, [unit.terms | previous], index) + (
                 1 - CONTEXT_SHARE

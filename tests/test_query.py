@@ -207,3 +207,30 @@ def test_when_joining_two_clauses_asks_no_date():
         "Since when is the label required?",
     ):
         assert "date" in answer_kinds(asked), asked
+
+
+def test_a_yes_no_question_that_compares_with_a_figure_or_a_year_wants_it():
+    """Defect: "Did the working group meet more often than four times in 2022?" quoted its members, not
+    "vijf keer"; a yes/no question comparing with a figure or a year is answered by the figure or date."""
+    from bot.query import compared_years
+
+    assert {"yes-no", "number"} <= answer_kinds("Did the group meet more often than four times in 2022?")
+    assert {"yes-no", "number"} <= answer_kinds("Moet de printer meer dan 20 pagina's per minuut halen?")
+    assert {"yes-no", "date"} <= answer_kinds("Le pacte a-t-il été signé avant la fin de l'année 2020 ?")
+    assert compared_years("Was the pact signed before 2020?") == {"2020"}
+    assert compared_years("Hoeveel aankopers waren er in 2020?") == frozenset()  # no yes/no question
+    assert answer_kinds("Mag ik een label eisen?") == {"yes-no"}
+
+
+def test_a_follow_up_s_date_is_not_the_one_its_context_names():
+    """Defect: "And from what date did that decree apply?" after a question about the decree of 13 July 2014
+    quoted a line naming the decree by that date, not the date it came into force."""
+    from bot.retrieve import Sentence
+    from bot.select import _fit
+
+    query = read_query(
+        "And from what date did that decree apply?", "en", context="What does the decree of 13 July 2014 demand?"
+    )
+    title = _fit(Sentence("Koninklijk besluit van 13 juli 2014 (energie-efficiëntie)", None, frozenset()), query)
+    force = _fit(Sentence("Dit besluit treedt in werking op 1 augustus 2014.", None, frozenset()), query)
+    assert force["date"] > title["date"]

@@ -72,3 +72,19 @@ def test_a_caption_above_a_table_is_its_lead_and_a_header_may_hold_years_and_bra
     dated = answer_units("Catégorie · jusqu'au 30 juin 2024 · à partir du 1er janvier 2026\nCitadine · 50 · 0")
     named = "Catégorie: Citadine · jusqu'au 30 juin 2024: 50 · à partir du 1er janvier 2026: 0"
     assert named in [u.text for u in dated]
+
+
+def test_a_see_also_list_is_where_to_read_on_never_an_answer():
+    """Defect: "And from what date did that decree apply?" quoted the "Gerelateerde pagina's" list of a law's
+    page, whose link names the decree by its date, instead of the date it came into force."""
+    from bot.select import _SEE_ALSO, _part_heading
+    from gidsbot.types import Chunk, Part
+
+    text = "De wet geldt sinds 2017.\n\n- Koninklijk besluit van 13 juli 2014"
+    parts = (Part(0, "Wet › Toepassing", None), Part(text.index("- K"), "Wet › Gerelateerde pagina's", None))
+    chunk = Chunk("c", "s", "Wet", "Wet", None, "nl", text, parts=parts)
+    assert _part_heading(chunk, 1) == "Gerelateerde pagina's" and _SEE_ALSO.match(_part_heading(chunk, 1))
+    assert not _SEE_ALSO.match(_part_heading(chunk, 0))
+    for heading in ("Voir aussi", "Related pages", "Zie ook:", "Liens utiles"):
+        assert _SEE_ALSO.match(heading)
+    assert not _SEE_ALSO.match("Labels als bewijsmiddel")

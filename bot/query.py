@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from gidsbot.glossary import translations
 from gidsbot.text import content_words, term_variants
 
 __all__ = ["Query", "answer_kinds", "asks_how_often", "compared_years", "counted_noun", "read_query"]
@@ -195,5 +196,10 @@ def counted_noun(question: str) -> frozenset[str]:
     match = _COUNTING.search(question)
     if not match:
         return frozenset()
-    after = term_variants(question[match.end() :])
-    return after[0] if after else frozenset()
+    rest = question[match.end() :]
+    after = term_variants(rest)
+    if not after:
+        return frozenset()
+    # the counted thing in the glossary's other languages: "combien de membres" counts "38 leden"
+    named = content_words(rest)[:1]
+    return after[0].union(*term_variants(" ".join(translations(named[0])))) if named else after[0]

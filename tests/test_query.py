@@ -234,3 +234,14 @@ def test_a_follow_up_s_date_is_not_the_one_its_context_names():
     title = _fit(Sentence("Koninklijk besluit van 13 juli 2014 (energie-efficiëntie)", None, frozenset()), query)
     force = _fit(Sentence("Dit besluit treedt in werking op 1 augustus 2014.", None, frozenset()), query)
     assert force["date"] > title["date"]
+
+
+def test_what_a_how_many_question_counts_is_counted_in_the_glossary_s_other_languages():
+    """Defect: "Combien de membres comptait le groupe de travail fin 2022 ?" quoted a French sentence with
+    "deux premiers Plans" over the report's "38 leden": the counted "membres" was only sought in French."""
+    from bot.query import counted_noun
+    from bot.select import _counts
+    from gidsbot.glossary import translations
+
+    assert _counts("Eind 2022 telde de werkgroep 38 leden.", counted_noun("Combien de membres comptait-il ?"))
+    assert "led" not in translations("leden")  # members, not LED lamps

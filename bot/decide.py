@@ -75,7 +75,8 @@ FRAME_WORDS = frozenset(
     recommend recommends recommended advise advises advised suggest suggests suggested consider considers
     considered deem deems deemed regard regards regarded
     procent percentage pourcentage percent aantal nombre number bedrag montant amount datum date jaar annee
-    year dag jour day termijn delai period periode hoelang""".split()
+    year dag jour day termijn delai period periode hoelang nummer numero adres adresse address
+    exact exacte exacts exactes citer""".split()
 )  # the last line names the kind of answer wanted (a figure, a date), which the choice of unit sees to
 
 

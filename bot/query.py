@@ -47,7 +47,8 @@ _KIND_PATTERNS = {
     r"|combien co[uû]t\w*|quel est le (?:prix|co[uû]t)|how much (?:does|do|did|will) .* cost"
     r"|what (?:does|do|did) .* cost|what price|what is the (?:price|cost)",
     "contact": r"telefoonnummer|telefoon|e-?mailadres|mailadres|e-?mail|numéro de téléphone|téléphone|courriel"
-    r"|adresse (?:e-?mail|électronique)|phone number|phone|e-?mail address|telephone",
+    r"|adresse (?:e-?mail|électronique)|phone number|phone|e-?mail address|telephone"
+    r"|adres|postadres|adresse|l'adresse|l’adresse|adresse postale|address|postal address",
 }
 _KIND_RE = {kind: re.compile(rf"(?<![\w'])(?:{p})(?![\w'])", re.I) for kind, p in _KIND_PATTERNS.items()}
 _YES_NO = re.compile(
@@ -123,7 +124,8 @@ def answer_kinds(question: str) -> frozenset[str]:
         kinds.discard("list")
     if kinds & {"date", "number", "who", "code", "contact"}:
         kinds.discard("list")  # "welke datum", "which year", "welke organisatie", "which standard" want one thing
-    opener = _YES_NO.match(question.strip())
+    # the question is its last sentence: "We renoveren een gebouw. Zijn we verplicht …?"
+    opener = _YES_NO.match(re.split(r"(?<=[.!:])\s+(?=\w)", question.strip())[-1])
     # "Faut-il un label ?" asks yes or no; "Quelle efficacité faut-il exiger ?" asks for a value
     french_yes_no = bool(_INVERSION.search(question)) and not kinds and not _WH_WORD.search(question.strip())
     asks_yes_no = (opener and opener.group().lower() not in {"les", "la", "le", "un", "une"}) or french_yes_no

@@ -69,7 +69,13 @@ _MONEY = re.compile(
 SEEN_KINDS = ("date", "number", "code", "contact", "money")
 # a line naming a linked file: "Modelbestek levering van laptops (PDF, 3 blz.)"
 _DOCUMENT_LINK = re.compile(r"\([^()]*\b(?:PDF|DOCX?|XLSX?|ODT|Word|Excel)\b[^()]*\)\s*\.?\s*$", re.I)
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ./-]{7,}\d|https?://|www\.")
+# a street address: "Hertogsstraat 4", "rue Ducale 4", a postcode and a town ("1000 Brussel")
+_ADDRESS = (
+    r"\b\w+(?:straat|laan|lei|plein|steenweg|kaai|dreef)\s+\d+|\b(?:rue|avenue|boulevard|place|chaussée|quai"
+    r"|square)\s+(?:[\w'’-]+\s+){0,4}?\d+\b|\b\d+\s+\w+\s+(?:street|road|avenue|square)\b|\b(?!(?:19|20)\d\d)[1-9]\d{3}\s+[A-Z][a-zé]+"
+)
+# (a telephone number begins with + or 0: "02 501 62 30", "+32 2 501 62 30"; "2019-2024" is a period)
+_CONTACT = re.compile(rf"[\w.+-]+@[\w-]+\.[\w.]+|(?:\+|\b0)\d[\d ./-]{{6,}}\d|https?://|www\.|{_ADDRESS}")
 _NAME = re.compile(r"\b(?:[A-Z][\w+&-]*[A-Z+]|[A-Z][a-zà-ÿ]{2,})[\w+&-]*")
 # a section of links to other pages is where to read on, never an answer: "Gerelateerde pagina's",
 # "Voir aussi", "Related pages" (its list names pages, often by a date: "Koninklijk besluit van 13 juli 2014")
@@ -80,6 +86,7 @@ _SEE_ALSO = re.compile(
     re.I,
 )
 _WHERE = re.compile(r"https?://|www\.|\.be\b|\b(?:website|site|webpagina|page web|platform|plateforme)\b", re.I)
+_STREET = re.compile(_ADDRESS)
 
 
 # The share of a unit's lexical score that its context (the unit before it) may earn: "Ze is van
@@ -207,7 +214,7 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
         out["names"] = 0.1 if _new_names(unit.text, query.asked) else 0.0
     if "money" in kinds:
         out["money"] = 0.2 if _MONEY.search(text) else -0.15
-    if "where" in kinds and _WHERE.search(text):
+    if "where" in kinds and (_WHERE.search(text) or _STREET.search(text)):
         out["where"] = 0.1
     if "definition" in kinds and _DEFINES.search(text):
         out["definition"] = 0.06

@@ -245,3 +245,22 @@ def test_what_a_how_many_question_counts_is_counted_in_the_glossary_s_other_lang
 
     assert _counts("Eind 2022 telde de werkgroep 38 leden.", counted_noun("Combien de membres comptait-il ?"))
     assert "led" not in translations("leden")  # members, not LED lamps
+
+
+def test_an_address_is_a_contact_and_a_question_is_its_last_sentence():
+    """Defect: "Waar is het secretariaat gevestigd? Ik zoek het adres." was refused over "adres" although
+    the quote named "Hertogsstraat 4, 1000 Brussel"; a period "2019-2024" counted as a telephone number."""
+    from bot.retrieve import Sentence
+    from bot.select import _CONTACT, _fit
+
+    assert "contact" in answer_kinds("Quelle est l'adresse du secrétariat ?")
+    assert "contact" in answer_kinds("Waar is het secretariaat gevestigd? Ik zoek het adres.")
+    for text in ("FIDO, Hertogsstraat 4, 1000 Brussel", "rue Ducale 4", "Bel 02 501 62 30", "+32 2 501 62 30"):
+        assert _CONTACT.search(text), text
+    for text in ("L'accord couvrait la période 2019-2024.", "In 2022 Gepubliceerde opdrachten", "1.250.000 euro"):
+        assert not _CONTACT.search(text), text
+    where = read_query("Waar is het secretariaat gevestigd?", "nl")
+    street = Sentence("Het secretariaat zit in de Hertogsstraat 4, 1000 Brussel.", None, frozenset())
+    assert _fit(street, where)["where"] > 0
+    # a statement, then the yes/no question
+    assert "yes-no" in answer_kinds("We renoveren een gebouw. Zijn we verplicht een clausule te onderzoeken?")

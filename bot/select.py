@@ -20,7 +20,7 @@ from bot.query import Query, asks_how_often
 from bot.retrieve import LoadedIndex, Sentence, heading_key
 from gidsbot.text import MONTH, YEAR, fold, term_variants
 from gidsbot.types import Chunk, Hit
-from gidsbot.units import QUOTABLE
+from gidsbot.units import CELL, QUOTABLE
 
 __all__ = ["DATE", "SEEN_KINDS", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
 
@@ -270,6 +270,14 @@ def _key(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+def _cut_before(row: str, table: str) -> bool:
+    """Is ``table`` quoted cut short ("…") without ``row`` ("Criterium: Herwerkte toners · Type: …")?"""
+    if not table.rstrip().endswith("…"):
+        return False
+    cells = [cell.split(": ", 1)[-1].strip() for cell in row.split(CELL.strip())]
+    return not all(cell in table for cell in cells if cell)
+
+
 def _distinct(scored: Sequence[Picked]) -> list[Picked]:
     """Best first, each text once: a unit equal to or inside a better one (or holding it) is left out."""
     kept: list[Picked] = []
@@ -278,9 +286,13 @@ def _distinct(scored: Sequence[Picked]) -> list[Picked]:
         key = _key(p.text)
         if any(key == k or key in k or (k in key and len(k) > 40) for k in keys):
             continue
-        # a table and one of its rows (written with the header's names, so never inside the table's text)
+        # a table and one of its rows (written with the header's names, so never inside the table's text),
+        # unless the table is quoted cut short before that row ("…"): then the row is what answers
         if p.kind in {"row", "table"} and any(
-            {k.kind, p.kind} == {"row", "table"} and (k.hit_index, k.part) == (p.hit_index, p.part) for k in kept
+            {k.kind, p.kind} == {"row", "table"}
+            and (k.hit_index, k.part) == (p.hit_index, p.part)
+            and not (p.kind == "row" and _cut_before(p.text, k.text))
+            for k in kept
         ):
             continue
         kept.append(p)

@@ -88,3 +88,17 @@ def test_a_see_also_list_is_where_to_read_on_never_an_answer():
     for heading in ("Voir aussi", "Related pages", "Zie ook:", "Liens utiles"):
         assert _SEE_ALSO.match(heading)
     assert not _SEE_ALSO.match("Labels als bewijsmiddel")
+
+
+def test_a_row_is_quoted_beside_its_table_only_when_the_table_is_cut_before_it():
+    """Defect: "Which norm should refilled toner cartridges meet?" quoted a criteria table cut after seven
+    rows ("…"); its row with "DIN 33870" was dropped as a part of the table."""
+    from bot.select import Picked, _cut_before, _distinct
+
+    table = "Criteria\nCriterium · Type\nDubbelzijdig afdrukken · Technische specificatie\n…"
+    shown = "Criterium: Dubbelzijdig afdrukken · Type: Technische specificatie"
+    hidden = "Criterium: Herwerkte tonercartridges volgens DIN 33870 · Type: Gunning"
+    assert _cut_before(hidden, table) and not _cut_before(shown, table)
+    assert not _cut_before(hidden, table.replace("\n…", ""))  # a whole table holds all its rows
+    units = [Picked(table, 0, 0, 0.9, "table"), Picked(shown, 0, 1, 0.8, "row"), Picked(hidden, 0, 2, 0.7, "row")]
+    assert [p.text for p in _distinct(units)] == [table, hidden]

@@ -28,7 +28,7 @@ from wordfreq import zipf_frequency
 from bot.query import Query, compared_years
 from bot.retrieve import LoadedIndex
 from bot.select import SEEN_KINDS, Picked, coverage, idf
-from bot.wordforms import compound_rest, ends_like, initials, names, phrases, same_root, spellings
+from bot.wordforms import compound_rest, ends_like, initials, names, phrases, same_root, scene_words, spellings
 from gidsbot.embeddings import NamedEmbeddings
 from gidsbot.glossary import translations
 from gidsbot.text import LANGUAGES, YEAR, term_variants, terms
@@ -125,6 +125,8 @@ ACROSS_FACTOR = 0.3
 COVERED = 0.3
 # A key word "important" for ``weakest`` and ``unheld``: at least this importance (0 to 1).
 IMPORTANT = 0.5
+# how much a word of a sentence that sets the scene before the question weighs (wordforms.scene_words)
+SCENE = 0.5
 # the most a glossary word holds when the quoted sections write it in no language (below WORD_BAR)
 UNWRITTEN = 0.6
 
@@ -360,6 +362,10 @@ class Judge:
         }
         # a name the question writes with a capital ("Gent", "Cradle to Cradle", "Dutch") is what it asks about
         weight = {w: max(v, IMPORTANT) if w in named and v > 0 else v for w, v in weight.items()}
+        # a sentence before the question sets the scene ("We bestellen nieuwe bureaus en stoelen. Hoelang …?"):
+        # its words weigh less than the question's own
+        setting = scene_words(query.asked)
+        weight = {w: v * SCENE if w in setting else v for w, v in weight.items()}
         across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
         # word vectors match a word with its translation less surely than with itself: across languages
         # a word far from every quoted word counts for less

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from gidsbot.text import fold, words
+from gidsbot.text import content_words, fold, words
 
-__all__ = ["compound_rest", "ends_like", "initials", "names", "phrases", "same_root", "spellings"]
+__all__ = ["compound_rest", "ends_like", "initials", "names", "phrases", "same_root", "scene_words", "spellings"]
 
 _JOINING = frozenset("en et and of de des du van voor pour for".split())
 
@@ -88,3 +88,12 @@ def names(text: str) -> set[str]:
         tokens = re.findall(r"\w+", sentence)
         out.update(fold(t) for t in tokens[1:] if len(t) > 2 and t[0].isupper())
     return out
+
+
+def scene_words(text: str) -> set[str]:
+    """The key words only a sentence before the question names: "We bestellen nieuwe bureaus en stoelen.
+    Hoelang moet ik reserveonderdelen kunnen krijgen?" sets the scene with "bureaus" and "stoelen"."""
+    parts = re.split(r"(?<=[.!:])\s+(?=\w)", text.strip())
+    if len(parts) < 2 or not parts[-1].rstrip().endswith("?"):
+        return set()
+    return set(content_words(" ".join(parts[:-1]))) - set(content_words(parts[-1]))

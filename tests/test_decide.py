@@ -215,3 +215,14 @@ def test_a_yes_no_question_compared_with_a_year_asks_for_the_date_not_that_year(
     assert "2020" not in real_bot.judge.held(query, [(row, 0)])
     plain = read_query("Hoeveel aankopers namen in 2020 deel?", "nl")  # no comparison: the year stays a key word
     assert "2020" in real_bot.judge.held(plain, [(row, 0)])
+
+
+def test_words_of_a_sentence_that_sets_the_scene_weigh_less():
+    """Defect: "We renoveren als federale dienst een gebouw … Zijn we volgens de omzendbrief verplicht …?" was
+    refused over "renoveren" and "gebouw", which only the sentence before the question names."""
+    from bot.wordforms import scene_words
+
+    setting = scene_words("We bestellen nieuwe bureaus en stoelen. Hoelang moet de leverancier onderdelen leveren?")
+    assert {"bureaus", "stoelen"} <= setting and "leverancier" not in setting
+    assert scene_words("Welke labels gelden voor papier?") == set()
+    assert scene_words("Welke labels gelden? En voor papier?") == set()  # two questions: no scene

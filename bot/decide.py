@@ -371,8 +371,11 @@ class Judge:
         across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
         # word vectors match a word with its translation less surely than with itself: across languages
         # a word far from every quoted word counts for less
-        # (a year or a name is written alike in every language: its deficit counts in full)
-        factor = {w: 1.0 if not across or YEAR.fullmatch(w) or w in named else ACROSS_FACTOR for w in held}
+        # (a year or a name is written alike in every language, and the glossary knows how its words are
+        # written in each: their deficits count in full)
+        factor = {
+            w: 1.0 if not across or YEAR.fullmatch(w) or w in named or translations(w) else ACROSS_FACTOR for w in held
+        }
         deficits = sorted(((WORD_BAR - v) * weight[w] * factor[w] for w, v in held.items()), reverse=True) + [0, 0]
         important = [v for w, v in held.items() if weight[w] >= IMPORTANT]
         passage = (hits[0].similarity.get(self.model.name, 0.0) if hits else 0.0) - self.reference.passage

@@ -69,6 +69,13 @@ _MONEY = re.compile(
 SEEN_KINDS = ("date", "number", "code", "contact", "money")
 # a line naming a linked file: "Modelbestek levering van laptops (PDF, 3 blz.)"
 _DOCUMENT_LINK = re.compile(r"\([^()]*\b(?:PDF|DOCX?|XLSX?|ODT|Word|Excel)\b[^()]*\)\s*\.?\s*$", re.I)
+# a number that names a part of a document ("tabel 2", "annexe 3", "article 15", "punt 4"), or "both": no figure
+_REFERENCE = re.compile(
+    r"\b(?:tabel|tableau|table|figuur|figure|bijlage|annexe|annex|hoofdstuk|chapitre|chapter|punt|point|artikel"
+    r"|article|art\.|paragraaf|paragraphe|section|sectie|deel|partie|part|pagina|page|blz\.|p\.)\s*\d+[a-z]?\b"
+    r"|\btou(?:te)?s\s+(?:les\s+)?deux\b|\balle\s+twee\b",  # "toutes deux": both, no count
+    re.I,
+)
 # a street address: "Hertogsstraat 4", "rue Ducale 4", a postcode and a town ("1000 Brussel")
 _ADDRESS = (
     r"\b\w+(?:straat|laan|lei|plein|steenweg|kaai|dreef)\s+\d+|\b(?:rue|avenue|boulevard|place|chaussée|quai"
@@ -203,6 +210,7 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
     if "number" in kinds:
         # "Hoeveel ..." is not answered by a date: its figures count only when a date is asked for too
         figures = text if "date" in kinds else YEAR.sub(" ", DATE.sub(" ", text))
+        figures = _REFERENCE.sub(" ", figures)  # "le tableau 2 donne …" names a table, not a figure
         often = asks_how_often(query.asked) and bool(FREQUENCY.search(text))  # "jaarlijks", "per kwartaal"
         out["number"] = 0.2 if often or NUMBER.search(figures) else -0.15
         if often or (query.counted and _counts(text, query.counted)):

@@ -264,3 +264,17 @@ def test_an_address_is_a_contact_and_a_question_is_its_last_sentence():
     assert _fit(street, where)["where"] > 0
     # a statement, then the yes/no question
     assert "yes-no" in answer_kinds("We renoveren een gebouw. Zijn we verplicht een clausule te onderzoeken?")
+
+
+def test_a_table_s_number_or_both_is_no_figure():
+    """Defect: "Welke minimale actieradius …?" quoted "le tableau 2 donne la consommation … toutes deux selon
+    la procédure WLTP" as if "2" and "deux" were figures, over the table's row "autonomie minimale: 350 km"."""
+    from bot.retrieve import Sentence
+    from bot.select import _fit
+
+    query = read_query("Welke minimale actieradius geldt voor een compacte wagen?", "nl")
+    lead = "Le tableau 2 donne la consommation et l'autonomie, toutes deux selon la procédure WLTP."
+    row = "Segment: Compacte (C) · autonomie minimale: 350 km"
+    assert _fit(Sentence(lead, None, frozenset()), query)["number"] < 0
+    assert _fit(Sentence(row, None, frozenset()), query)["number"] > 0
+    assert _fit(Sentence("Volgens artikel 15 mag het in 2 gevallen.", None, frozenset()), query)["number"] > 0

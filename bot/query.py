@@ -169,6 +169,8 @@ def read_query(text: str, language: str, asked: str = "", context: str = "", wri
     words = tuple(dict.fromkeys(w for w in content_words(asked) if not w.isdigit()))
     written = "" if written == language else written
     kinds = answer_kinds(asked)
+    if context and not kinds and len(words) <= 3:
+        kinds = answer_kinds(context)  # "En voor printers?" after "Hoe lang …?" still asks how long
     return Query(
         text,
         language,

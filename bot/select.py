@@ -68,6 +68,13 @@ _MONEY = re.compile(
 # the kinds of answer a unit can be seen to hold or lack: each has a feature of the same name (_fit)
 SEEN_KINDS = ("date", "number", "code", "contact", "money")
 # a line naming a linked file: "Modelbestek levering van laptops (PDF, 3 blz.)"
+# a sentence that sends the reader elsewhere: "Raadpleeg ook de fiche Printers.", "Voir la fiche Papier."
+_POINTER = re.compile(
+    r"^(?:zie|raadpleeg|lees|voir|voyez|consultez|lisez|see|read|consult|refer to)\b|[:;(]\s*(?:zie|voir|see)\b"
+    r"|\b(?:zie|raadpleeg) (?:ook )?(?:de|het) (?:fiche|pagina|rubriek)\b"
+    r"|\b(?:voir|voyez|consultez) (?:aussi )?la (?:fiche|page)\b|\bsee (?:also )?the (?:sheet|page|fact ?sheet)\b",
+    re.I,
+)
 _DOCUMENT_LINK = re.compile(r"\([^()]*\b(?:PDF|DOCX?|XLSX?|ODT|Word|Excel)\b[^()]*\)\s*\.?\s*$", re.I)
 # a number that names a part of a document ("tabel 2", "annexe 3", "article 15", "punt 4"), or "both": no figure
 _REFERENCE = re.compile(
@@ -232,7 +239,8 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
         out["contact"] = 0.2 if _CONTACT.search(text) else -0.1
     if text.rstrip().endswith("?"):
         out["question"] = -0.3
-    if "where" not in kinds and _DOCUMENT_LINK.search(unit.text) and len(unit.text.split()) <= 25:
+    pointer = _DOCUMENT_LINK.search(unit.text) or _POINTER.search(unit.text)
+    if "where" not in kinds and pointer and len(unit.text.split()) <= 25:
         out[
             "link"
         ] = -0.3  # the name of a linked document ("Modelbestek (PDF, 3 blz.)") says what is in it, not what it says

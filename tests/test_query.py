@@ -278,3 +278,19 @@ def test_a_table_s_number_or_both_is_no_figure():
     assert _fit(Sentence(lead, None, frozenset()), query)["number"] < 0
     assert _fit(Sentence(row, None, frozenset()), query)["number"] > 0
     assert _fit(Sentence("Volgens artikel 15 mag het in 2 gevallen.", None, frozenset()), query)["number"] > 0
+
+
+def test_an_elliptic_follow_up_asks_what_its_context_asked_and_a_pointer_is_no_answer():
+    """Defect: "En voor printers?" after "Hoe lang moeten reserveonderdelen beschikbaar blijven?" quoted
+    "Printers … hebben een eigen fiche: zie Printers …", a sentence that only sends the reader elsewhere."""
+    from bot.retrieve import Sentence
+    from bot.select import _fit
+
+    query = read_query("En voor printers?", "nl", context="Hoe lang moeten reserveonderdelen beschikbaar blijven?")
+    assert "number" in query.kinds
+    assert "number" not in read_query("En voor printers?", "nl").kinds
+    pointer = "Printers en multifunctionele toestellen hebben een eigen fiche: zie Printers."
+    assert _fit(Sentence(pointer, None, frozenset()), query)["link"] < 0
+    for text in ("Raadpleeg ook de fiche Printers.", "Voir aussi la fiche Papier.", "See the sheet on paper."):
+        assert _fit(Sentence(text, None, frozenset()), query)["link"] < 0, text
+    assert _fit(Sentence("Reserveonderdelen blijven 7 jaar beschikbaar.", None, frozenset()), query)["link"] == 0

@@ -22,7 +22,7 @@ from bot.criteria import Fiche, answer_for, lookup
 from bot.decide import PROBE_QUESTIONS, Decision, Judge
 from bot.llm import LanguageModel, answer_messages, model_context
 from bot.prompts import phrase
-from bot.query import Query, read_query
+from bot.query import Query, read_query, swap_in
 from bot.retrieve import LoadedIndex, Retriever, check_models, load_index
 from bot.retriever import GuideRetriever
 from bot.select import Picked, pick_units
@@ -279,7 +279,7 @@ class Bot:
             raise QuestionError(f"Unknown answer language {lang!r}: use nl, fr or en.")
         written = detect_language(text, default=detect_language(previous[-1]) if previous else "nl")
         language = lang or written
-        context = previous[-1] if previous and is_follow_up(text) else ""
+        context = swap_in(previous[-1], text, self.judge.vectors) if previous and is_follow_up(text) else ""
         turn = _Turn(read_query(text, language, asked=without_personal_data(text), context=context, written=written))
         turn.private = self.llm is not None and any(map(has_personal_data, [text, *previous]))
         if previous and self.llm is not None and not turn.private:

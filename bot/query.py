@@ -7,12 +7,20 @@ record instead of tokenising the raw question again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from gidsbot.glossary import translations
-from gidsbot.text import content_words, term_variants
+import numpy as np
 
-__all__ = ["Query", "answer_kinds", "asks_how_often", "compared_years", "counted_noun", "read_query"]
+from gidsbot.glossary import translations
+from gidsbot.text import content_words, fold, term_variants
+
+__all__ = ["Query", "answer_kinds", "asks_how_often", "compared_years", "counted_noun", "read_query", "swap_in"]
+
+# "En voor printers?" after a question about laptops: the follow-up's one new word takes the place of the
+# previous question's word closest to it (word vectors), when that one is this close and clearly the closest
+SWAP_SIMILARITY = 0.4
+SWAP_MARGIN = 0.08
 
 _KIND_PATTERNS = {
     "date": r"wanneer|welke datum|op welke dag|sinds wanneer|tot wanneer|in welk jaar|welk jaar|vanaf wanneer"
@@ -207,3 +215,20 @@ def counted_noun(question: str) -> frozenset[str]:
     # the counted thing in the glossary's other languages: "combien de membres" counts "38 leden"
     named = content_words(rest)[:1]
     return after[0].union(*term_variants(" ".join(translations(named[0])))) if named else after[0]
+
+
+def swap_in(context: str, question: str, vectors: Callable[[Sequence[str]], dict[str, np.ndarray]]) -> str:
+    """The previous question with the follow-up's one new content word in place of the word it replaces:
+    "Hoe lang blijven reserveonderdelen van laptops beschikbaar?" + "En voor printers?" searches printers,
+    not laptops. The context as it was when no word is clearly replaced."""
+    before = list(dict.fromkeys(content_words(context)))
+    new = [w for w in content_words(question) if w not in before]
+    if len(new) != 1 or len(before) < 2:
+        return context
+    found = vectors([new[0], *before])
+    ranked = sorted(before, key=lambda w: -float(found[w] @ found[new[0]]))
+    best, second = (float(found[w] @ found[new[0]]) for w in ranked[:2])
+    if best < SWAP_SIMILARITY or best - second < SWAP_MARGIN:
+        return context
+    tokens = re.split(r"(\w+)", context)
+    return "".join(new[0] if fold(t) == ranked[0] else t for t in tokens)

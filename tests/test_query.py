@@ -294,3 +294,27 @@ def test_an_elliptic_follow_up_asks_what_its_context_asked_and_a_pointer_is_no_a
     for text in ("Raadpleeg ook de fiche Printers.", "Voir aussi la fiche Papier.", "See the sheet on paper."):
         assert _fit(Sentence(text, None, frozenset()), query)["link"] < 0, text
     assert _fit(Sentence("Reserveonderdelen blijven 7 jaar beschikbaar.", None, frozenset()), query)["link"] == 0
+
+
+def test_a_follow_up_s_new_word_takes_the_place_of_the_one_it_replaces():
+    """Defect: "En voor printers?" after "Hoe lang moeten reserveonderdelen van laptops beschikbaar blijven?"
+    searched laptops again and quoted the laptop fiche."""
+    import numpy as np
+
+    from bot.query import swap_in
+
+    axes = {"printers": [1, 0, 0], "laptops": [0.8, 0.6, 0], "reserveonderdelen": [0.3, 0, 0.95]}
+
+    def vectors(words):
+        return {w: np.array(axes.get(w, [0, 0, 1.0])) / np.linalg.norm(axes.get(w, [0, 0, 1.0])) for w in words}
+
+    context = "Hoe lang moeten reserveonderdelen van laptops beschikbaar blijven?"
+    assert swap_in(context, "En voor printers?", vectors) == context.replace("laptops", "printers")
+    assert swap_in(context, "En waarom?", vectors) == context  # no new content word
+    assert swap_in(context, "En voor koffie en thee?", vectors) == context  # two new words: nothing is clear
+    far = {"printers": [0, 1.0, 0]}  # close to none of the context's words
+
+    def unrelated(words):
+        return {w: np.array(far.get(w, [1.0, 0, 0])) for w in words}
+
+    assert swap_in(context, "En voor printers?", unrelated) == context

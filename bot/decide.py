@@ -12,9 +12,8 @@ No single signal separates answerable questions from the rest, so the decision w
 how close the documents' vocabulary as a whole comes to the question's words (against a bar that
 adapts to the size of that vocabulary, see :func:`threshold`), and how well the best passage and the
 best unit match the question, each measured against the level that off-topic probe questions reach
-in the same index. The coefficients were fitted (``bench/fit_decision.py``) on the development guide's
-tune questions and its held-out parts already diagnosed, with the bundled corpus's questions (a much
-smaller index), and are measured on its newest held-out part (bench/README.md).
+in the same index. The coefficients were fitted on the development guide's tune questions
+(``bench/fit_decision.py``) and are measured on its held-out questions (bench/README.md).
 """
 
 from __future__ import annotations
@@ -103,23 +102,22 @@ class Signals:
         return {name: round(float(getattr(self, name)), 4) for name in COEFFICIENTS}
 
 
-# The logistic model over the signals, fitted by bench/fit_decision.py (which prints these lines) on the
-# development guide's tune and first three held-out parts and the bundled corpus's questions (two indexes
-# of 2 and 71 documents); an answer needs a probability of ANSWER_BAR.
+# The logistic model over the signals, fitted on the development guide's tune questions by
+# bench/fit_decision.py (which prints these lines); an answer needs a probability of ANSWER_BAR.
 COEFFICIENTS = {
-    "concepts": 8.055,
-    "deficit": -8.287,
-    "second": -1.954,
-    "across": -1.664,
-    "unit": 2.888,
-    "passage": 7.152,
-    "weakest": 0.110,
-    "unheld": -0.622,
-    "across_passage": 5.651,
-    "across_weakest": 1.438,
-    "unmet": -3.311,
+    "concepts": 17.167,
+    "deficit": -3.509,
+    "second": -14.772,
+    "across": -0.156,
+    "unit": 5.141,
+    "passage": 7.673,
+    "weakest": 3.860,
+    "unheld": 0.440,
+    "across_passage": 5.919,
+    "across_weakest": 1.963,
+    "unmet": -3.148,
 }
-INTERCEPT = -3.230
+INTERCEPT = -9.360
 ANSWER_BAR = 0.5
 # Across languages a key word's deficit counts this much (translations are matched less surely).
 ACROSS_FACTOR = 0.3
@@ -371,11 +369,8 @@ class Judge:
         across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
         # word vectors match a word with its translation less surely than with itself: across languages
         # a word far from every quoted word counts for less
-        # (a year or a name is written alike in every language, and the glossary knows how its words are
-        # written in each: their deficits count in full)
-        factor = {
-            w: 1.0 if not across or YEAR.fullmatch(w) or w in named or translations(w) else ACROSS_FACTOR for w in held
-        }
+        # (a year or a name is written alike in every language: its deficit counts in full)
+        factor = {w: 1.0 if not across or YEAR.fullmatch(w) or w in named else ACROSS_FACTOR for w in held}
         deficits = sorted(((WORD_BAR - v) * weight[w] * factor[w] for w, v in held.items()), reverse=True) + [0, 0]
         important = [v for w, v in held.items() if weight[w] >= IMPORTANT]
         passage = (hits[0].similarity.get(self.model.name, 0.0) if hits else 0.0) - self.reference.passage

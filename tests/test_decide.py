@@ -226,16 +226,3 @@ def test_words_of_a_sentence_that_sets_the_scene_weigh_less():
     assert {"bureaus", "stoelen"} <= setting and "leverancier" not in setting
     assert scene_words("Welke labels gelden voor papier?") == set()
     assert scene_words("Welke labels gelden? En voor papier?") == set()  # two questions: no scene
-
-
-@pytest.mark.slow
-def test_a_glossary_word_unheld_across_languages_counts_in_full(real_bot):
-    """Guards against "What VAT rate applies …?" answered from Dutch passages that never write btw: the
-    glossary knows how the concept is written in each language, so its deficit is not discounted as a
-    word vector's uncertain translation is."""
-    from bot.decide import WORD_BAR
-
-    decision = real_bot.find(read_query("What VAT rate applies to the purchases of the working group?", "en")).decision
-    assert decision.signals is not None and decision.signals.across == 1.0
-    full = (WORD_BAR - decision.held["vat"]) * decision.weight["vat"]
-    assert full > 0 and decision.signals.deficit >= full - 1e-9 and not decision.answered

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/fit_decision.py            # fit, print the coefficients and both parts' figures
     .venv/bin/python bench/fit_decision.py --current  # the figures of the coefficients in bot/decide.py
+    .venv/bin/python bench/fit_decision.py --on tune,heldout,heldout2  # fit on several parts, each left out in turn
 
 The decision is a logistic model over a few signals (``bot.decide.Signals``). This script computes
 them for every tune question, fits the model by gradient descent with an L2 penalty (answerable and
@@ -69,25 +70,37 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=OUT / "devguide-index")
     parser.add_argument("--current", action="store_true", help="measure the coefficients in bot/decide.py")
     parser.add_argument("--penalty", type=float, default=1.0)
+    parser.add_argument("--on", default="tune", help="the parts to fit on, comma-separated (bench/devguide.py PARTS)")
     args = parser.parse_args()
+    fitted = args.on.split(",")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from bot import Bot
     from bot.decide import ANSWER_BAR, COEFFICIENTS, INTERCEPT
 
     bot = Bot.load(build_index(args.index))
-    data = {part: signal_rows(bot, part) for part in FITTED_PARTS}
+    shown = list(dict.fromkeys([*fitted, *FITTED_PARTS]))
+    data = {part: signal_rows(bot, part) for part in shown}
     if args.current:
         coefficients, intercept = np.array(list(COEFFICIENTS.values())), INTERCEPT
     else:
-        coefficients, intercept = fit(*data["tune"], penalty=args.penalty)
+        coefficients, intercept = fit(*_joined(data, fitted), penalty=args.penalty)
         print("COEFFICIENTS = {")
         for name, value in zip(COEFFICIENTS, coefficients, strict=True):
             print(f'    "{name}": {value:.3f},')
         print(f"}}\nINTERCEPT = {intercept:.3f}")
-    print(f"\n{'bar':>5} " + " ".join(f"{part + ' answered':>17} {part + ' refused':>16}" for part in FITTED_PARTS))
+        # with several parts, each left out in turn: fitted on the others, measured on it
+        for part in fitted if len(fitted) > 1 else ():
+            left_out = fit(*_joined(data, [p for p in fitted if p != part]), penalty=args.penalty)
+            answered, refused = rates(*data[part], *left_out, ANSWER_BAR)
+            print(f"left out {part}: answered {answered:.3f}, refused {refused:.3f}")
+    print(f"\n{'bar':>5} " + " ".join(f"{part + ' answered':>17} {part + ' refused':>16}" for part in shown))
     for bar in sorted({0.3, 0.4, 0.5, 0.6, 0.7, ANSWER_BAR}):
-        figures = [rates(*data[part], coefficients, intercept, bar) for part in FITTED_PARTS]
+        figures = [rates(*data[part], coefficients, intercept, bar) for part in shown]
         print(f"{bar:>5.2f} " + " ".join(f"{a:>17.3f} {r:>16.3f}" for a, r in figures))
+
+
+def _joined(data: dict[str, tuple[np.ndarray, np.ndarray]], parts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    return np.concatenate([data[p][0] for p in parts]), np.concatenate([data[p][1] for p in parts])
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ _TOC = re.compile(
 # a date in a header cell ("jusqu'au 30 juin 2024"): the column's time, not a figure of a data row
 _DATES = re.compile(rf"\b\d{{1,2}}(?:er|e|ste|de|st|nd|rd|th)?\s+(?:{MONTH})\.?\s+(?:19|20)\d{{2}}\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;)\]»\"”]\s*$")
+# a table's numbered title, whatever it ends with: "Tabel 1 – …", "Tableau 2 : … (WLTP)", "Table 3. …"
+_CAPTION = re.compile(r"(?:tabel|tableau|table|figuur|figure)\s+\d+[a-z]?\s*[–—:.-]", re.I)
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,10 @@ def _items(lead: str, lines: list[str]) -> list[Unit]:
 
 def _caption(unit: Unit) -> bool:
     """A line right above a table that is no sentence: the table's title ("Part minimale de véhicules
-    propres dans les marchés publics belges"), which means nothing quoted without the rows."""
-    return unit.kind == "heading" or (not _SENTENCE_END.search(unit.text) and _words(unit.text) <= 20)
+    propres dans les marchés publics belges", "Tableau 2 – Véhicules électriques (WLTP)"), which means
+    nothing quoted without the rows."""
+    titled = bool(_CAPTION.match(unit.text)) or not _SENTENCE_END.search(unit.text)
+    return unit.kind == "heading" or (titled and _words(unit.text) <= 20)
 
 
 def _groups(text: str) -> list[tuple[str, list[str]]]:

@@ -102,3 +102,14 @@ def test_a_row_is_quoted_beside_its_table_only_when_the_table_is_cut_before_it()
     assert not _cut_before(hidden, table.replace("\n…", ""))  # a whole table holds all its rows
     units = [Picked(table, 0, 0, 0.9, "table"), Picked(shown, 0, 1, 0.8, "row"), Picked(hidden, 0, 2, 0.7, "row")]
     assert [p.text for p in _distinct(units)] == [table, hidden]
+
+
+def test_a_numbered_table_title_is_its_lead_whatever_it_ends_with():
+    """Defect: "Tableau 2 – Véhicules électriques : consommation et autonomie (WLTP)" ends in ")", so it was
+    read as a sentence of its own and quoted alone, while its table went without a title."""
+    text = "Tabel 2 geeft de eisen.\nTableau 2 – Véhicules électriques (WLTP)\nSegment · autonomie\nCompacte · 350 km"
+    units = answer_units(text)
+    assert [u.kind for u in units] == ["sentence", "row", "table"]
+    assert units[-1].text.startswith("Tableau 2 – Véhicules électriques (WLTP)\nSegment")
+    prose = answer_units("Zo rijden de wagens verder (ook in de winter)\nSegment · autonomie\nCompacte · 350 km")
+    assert prose[0].kind == "sentence"  # a sentence ending in a bracket is no title

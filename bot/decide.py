@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from wordfreq import zipf_frequency
 
-from bot.query import Query, compared_years
+from bot.query import Query
 from bot.retrieve import LoadedIndex
 from bot.select import SEEN_KINDS, Picked, coverage, idf
-from bot.wordforms import compound_rest, ends_like, initials, names, phrases, same_root, scene_words, spellings
+from bot.wordforms import compound_rest, ends_like, initials, phrases, same_root
 from gidsbot.embeddings import NamedEmbeddings
 from gidsbot.glossary import translations
 from gidsbot.text import LANGUAGES, YEAR, term_variants, terms
@@ -125,7 +125,7 @@ ACROSS_FACTOR = 0.3
 COVERED = 0.3
 # A key word "important" for ``weakest`` and ``unheld``: at least this importance (0 to 1).
 IMPORTANT = 0.5
-# how much a word of a sentence that sets the scene before the question weighs (wordforms.scene_words)
+# how much a word of a sentence that sets the scene before the question weighs (Query.scene)
 SCENE = 0.5
 # the most a glossary word holds when the quoted sections write it in no language (below WORD_BAR)
 UNWRITTEN = 0.6
@@ -300,9 +300,8 @@ class Judge:
 
         out: dict[str, float] = {}
         rests: dict[str, str] = {}
-        compared = compared_years(query.asked)  # "vóór 2020?" is answered by "in juni 2021"
         for year in YEAR.findall(query.asked):  # a year the question names is a key word, held only as written
-            if year not in compared:
+            if year not in query.compared:  # "vóór 2020?" is answered by "in juni 2021"
                 out[year] = 1.0 if year in passage_words else 0.0  # "in 2020" is not answered by "vandaag"
         for word in words:
             if literal(word):
@@ -354,23 +353,21 @@ class Judge:
         held = self.held(query, [(rows[p.hit_index], p.part) for p in picked])
         # a question written in another language than the answer it asks for (``--lang``) is quoted from
         # pages in that other language: its words cannot be checked one by one
-        spelled = spellings(query.asked)
-        named = names(query.asked)
+        spelled = dict(query.spelled)
         weight = {
             w: 0.0 if query.written else 1.0 if YEAR.fullmatch(w) else self.importance(w, spelled.get(w, ""))
             for w in held
         }
         # a name the question writes with a capital ("Gent", "Cradle to Cradle", "Dutch") is what it asks about
-        weight = {w: max(v, IMPORTANT) if w in named and v > 0 else v for w, v in weight.items()}
+        weight = {w: max(v, IMPORTANT) if w in query.names and v > 0 else v for w, v in weight.items()}
         # a sentence before the question sets the scene ("We bestellen nieuwe bureaus en stoelen. Hoelang …?"):
         # its words weigh less than the question's own
-        setting = scene_words(query.asked)
-        weight = {w: v * SCENE if w in setting else v for w, v in weight.items()}
+        weight = {w: v * SCENE if w in query.scene else v for w, v in weight.items()}
         across = all(self.index.chunks[r].language not in {"", query.language} for r in quoted)
         # word vectors match a word with its translation less surely than with itself: across languages
         # a word far from every quoted word counts for less
         # (a year or a name is written alike in every language: its deficit counts in full)
-        factor = {w: 1.0 if not across or YEAR.fullmatch(w) or w in named else ACROSS_FACTOR for w in held}
+        factor = {w: 1.0 if not across or YEAR.fullmatch(w) or w in query.names else ACROSS_FACTOR for w in held}
         deficits = sorted(((WORD_BAR - v) * weight[w] * factor[w] for w, v in held.items()), reverse=True) + [0, 0]
         important = [v for w, v in held.items() if weight[w] >= IMPORTANT]
         passage = (hits[0].similarity.get(self.model.name, 0.0) if hits else 0.0) - self.reference.passage

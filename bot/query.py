@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.wordforms import names, scene_words, spellings
 from gidsbot.glossary import translations
 from gidsbot.text import content_words, fold, term_variants
 
@@ -103,9 +104,10 @@ _COMPARED_YEAR = re.compile(
 )
 
 
-def compared_years(question: str) -> frozenset[str]:
-    """The years a yes/no question compares with ("avant la fin de l'année 2020"): no key word to be held."""
-    if "yes-no" not in answer_kinds(question):
+def compared_years(question: str, kinds: frozenset[str] | None = None) -> frozenset[str]:
+    """The years a yes/no question compares with ("avant la fin de l'année 2020"): no key word to be held.
+    ``kinds`` are the question's (``answer_kinds``), when already read."""
+    if "yes-no" not in (answer_kinds(question) if kinds is None else kinds):
         return frozenset()
     return frozenset(m.group(1) for m in _COMPARED_YEAR.finditer(question))
 
@@ -161,6 +163,13 @@ class Query:
     ordinals: frozenset[str] = field(default_factory=frozenset)  # "ord2" for "tweede / deuxième / second"
     counted: frozenset[str] = field(default_factory=frozenset)  # stems of what "hoeveel / combien de" counts
     written: str = ""  # the language the question is written in ("" when it is the answer's language)
+    # how the question writes its key words (bot/wordforms.py): each folded word with accents -> as spelled,
+    # the words written with a capital past a sentence's start (names), the words only a sentence before
+    # the question names (its scene), and the years a yes/no question compares with ("avant 2020 ?")
+    spelled: tuple[tuple[str, str], ...] = ()
+    names: frozenset[str] = field(default_factory=frozenset)
+    scene: frozenset[str] = field(default_factory=frozenset)
+    compared: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def search(self) -> str:
@@ -191,6 +200,10 @@ def read_query(text: str, language: str, asked: str = "", context: str = "", wri
         ordinals=ordinals,
         counted=counted_noun(asked),
         written=written,
+        spelled=tuple(spellings(asked).items()),
+        names=frozenset(names(asked)),
+        scene=frozenset(scene_words(asked)),
+        compared=compared_years(asked, kinds),
     )
 
 

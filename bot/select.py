@@ -67,7 +67,6 @@ _MONEY = re.compile(
 )
 # the kinds of answer a unit can be seen to hold or lack: each has a feature of the same name (_fit)
 SEEN_KINDS = ("date", "number", "code", "contact", "money")
-# a line naming a linked file: "Modelbestek levering van laptops (PDF, 3 blz.)"
 # a sentence that sends the reader elsewhere: "Raadpleeg ook de fiche Printers.", "Voir la fiche Papier."
 _POINTER = re.compile(
     r"^(?:zie|raadpleeg|lees|voir|voyez|consultez|lisez|see|read|consult|refer to)\b|[:;(]\s*(?:zie|voir|see)\b"
@@ -75,6 +74,7 @@ _POINTER = re.compile(
     r"|\b(?:voir|voyez|consultez) (?:aussi )?la (?:fiche|page)\b|\bsee (?:also )?the (?:sheet|page|fact ?sheet)\b",
     re.I,
 )
+# a line naming a linked file: "Modelbestek levering van laptops (PDF, 3 blz.)"
 _DOCUMENT_LINK = re.compile(r"\([^()]*\b(?:PDF|DOCX?|XLSX?|ODT|Word|Excel)\b[^()]*\)\s*\.?\s*$", re.I)
 # a number that names a part of a document ("tabel 2", "annexe 3", "article 15", "punt 4"), or "both": no figure
 _REFERENCE = re.compile(
@@ -208,9 +208,8 @@ def _counts(text: str, counted: Set[str]) -> bool:
 def _fit(unit: Sentence, query: Query) -> dict[str, float]:
     """How well the unit's shape fits the kind of answer wanted, one feature per kind (see WEIGHTS)."""
     kinds = query.kinds
-    # (a follow-up asks about what the question before it named: "the decree of 13 July 2014" is no answer)
-    asked = f"{query.context} {query.asked}"
-    text = _unasked(unit.text, asked) if kinds & {"date", "number", "code", "contact"} else unit.text
+    # (with a follow-up's context: what the question before it named, "the decree of 13 July 2014", is no answer)
+    text = _unasked(unit.text, query.search) if kinds & {"date", "number", "code", "contact"} else unit.text
     out = dict.fromkeys(SHAPES, 0.0)
     if "date" in kinds:
         out["date"] = 0.3 if DATE.search(text) else 0.12 if YEAR.search(text) else -0.15

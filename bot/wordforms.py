@@ -1,6 +1,7 @@
 """A question's key word as the passages may write it: another form of its root, a compound ending in it,
 the initials of the words it stands for; and the question's own spelling of it (accents, capitals).
-Used by the answered/refused decision (bot/decide.py) to tell whether a quote holds a key word."""
+The question's own spelling is read once into its Query (bot/query.py); the word forms are used by the
+answered/refused decision (bot/decide.py) to tell whether a quote holds a key word."""
 
 from __future__ import annotations
 

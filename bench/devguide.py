@@ -36,7 +36,8 @@ OUT = HERE / "out"
 # tune: chosen on; heldout: written before any tuning (stop 17), measured once a stop; heldout2: written
 # at the end of stop 22, measured once then and diagnosed in stop 23; heldout3: written at the start of
 # stop 23 before any change, measured at its end and diagnosed in stop 24; heldout4: written at the start
-# of stop 24 before any change, measured at its end (never looked at one by one)
+# of stop 24 before any change, measured at its end (no answer read; its figures steered one choice, the
+# revert of a refit: bench/README.md)
 PARTS = ("tune", "heldout", "heldout2", "heldout3", "heldout4")
 FITTED_PARTS = PARTS[:2]  # what the fitting scripts compute and print, and what --part both measures
 

@@ -199,7 +199,7 @@ def _embed_missing(
             new_rows, old_rows = (np.array(x) for x in zip(*kept, strict=True))
             for matrix, old in zip(matrices, previous.vectors, strict=True):
                 matrix[new_rows] = old[old_rows]
-    step = 32
+    step = 256  # batches long enough for the e5 batch engine, which sorts each by length
     for start in range(0, len(missing), step):
         batch = missing[start : start + step]
         texts = [embedding_text(chunks[i]) for i in batch]

@@ -44,7 +44,17 @@ def grow(source_root: Path, target_root: Path, chunks: int, search: str = "", se
     """Write ``target_root`` as a copy of the current version under ``source_root`` repeated to ``chunks``.
     ``search`` is how the passages' vectors are written: ``flat``, ``hnsw``, or (empty) as ingestion would
     write that many (HNSW from ``HNSW_FROM`` passages)."""
-    from gidsbot.index import HNSW_FROM, SCHEMA, file_digests, insert, read_vectors, resolve_version, write_vectors
+    from gidsbot.index import (
+        HNSW_FROM,
+        SCHEMA,
+        Manifest,
+        file_digests,
+        insert,
+        read_matrix,
+        read_vectors,
+        resolve_version,
+        write_vectors,
+    )
 
     source = resolve_version(source_root)
     manifest = json.loads((source.dir / "manifest.json").read_text(encoding="utf-8"))
@@ -89,7 +99,8 @@ def grow(source_root: Path, target_root: Path, chunks: int, search: str = "", se
     db.close()
     original.close()
 
-    unit_vectors = read_vectors(source.units)
+    unit_vectors = read_matrix(source, Manifest.from_json(manifest), "units.faiss")
+    manifest.pop("blocks", None)  # the grown copy keeps its units in one file
     grown_units = np.vstack([unit_vectors] + [_jitter(unit_vectors, rng) for _ in range(copies - 1)])
     write_vectors(folder / "units.faiss", grown_units, unit_vectors.shape[1], "float16")
     shutil.copy(source.words, folder / "words.faiss")

@@ -32,6 +32,7 @@ from gidsbot.index import (
     open_db,
     read_criteria,
     read_manifest,
+    read_matrix,
     read_report,
     read_vectors,
     resolve_version,
@@ -169,7 +170,7 @@ class LoadedIndex:
         (chunk row, unit) order."""
         counts = self.read("SELECT chunk_row, COUNT(*) AS n FROM sentences GROUP BY chunk_row ORDER BY chunk_row")
         rows = np.repeat([r["chunk_row"] for r in counts], [r["n"] for r in counts]).astype(np.int64)
-        return rows, read_vectors(self.files.units)
+        return rows, read_matrix(self.files, self.manifest, "units.faiss")
 
     @cached_property
     def unit_means(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:

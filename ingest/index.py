@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -27,6 +28,7 @@ from gidsbot.index import (
     HNSW_FROM,
     IndexFiles,
     Manifest,
+    block_ends,
     chunk_from_row,
     chunk_row,
     current_version,
@@ -37,8 +39,10 @@ from gidsbot.index import (
     open_db,
     read_criteria,
     read_manifest,
+    read_matrix,
     read_vectors,
     resolve_version,
+    write_blocks,
     write_criteria,
     write_vectors,
 )
@@ -150,7 +154,8 @@ def load_previous(root: Path, spec: str, merge_words: int = 0) -> Previous | Non
             documents[criterion.source].criteria.append(criterion)
     vectors = [read_vectors(files.dense(n)) for n in range(len(manifest.models))]
     words = dict(zip(vocabulary, read_vectors(files.words), strict=True))
-    return Previous(files, manifest, documents, rows, vectors, units, read_vectors(files.units), words)
+    unit_vectors = read_matrix(files, manifest, "units.faiss")
+    return Previous(files, manifest, documents, rows, vectors, units, unit_vectors, words)
 
 
 def same_as_previous(documents: Sequence[DocRecord], previous: Previous | None) -> bool:
@@ -305,7 +310,11 @@ def stage_version(
         search = "hnsw" if len(chunks) >= HNSW_FROM else "float16"
         for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
             write_vectors(staging.dense(n), matrix, model.dim, search)
-        write_vectors(staging.units, unit_vectors, fast.dim, "float16")
+        # cut where passages end, so a changed run rewrites only the blocks of changed passages
+        owners = [cast(int, r["chunk_row"]) for r in unit_rows]
+        units_before = np.cumsum(np.bincount(owners, minlength=len(chunks)))  # units up to each passage
+        ends = [int(units_before[end - 1]) for end in block_ends([c.id for c in chunks]) if end]
+        blocks = {"units.faiss": write_blocks(staging.dir, "units", unit_vectors, fast.dim, ends)}
         write_vectors(staging.words, word_vectors, fast.dim, "float16")
         write_criteria(staging, [c for d in documents for c in d.criteria])
         report.timed("writing", time.perf_counter() - clock)
@@ -332,6 +341,7 @@ def stage_version(
                 "words": len(words),
             },
             files=file_digests(staging.dir),
+            blocks=blocks,
         )
         if previous is not None:
             share_unchanged(staging, previous.files, previous.manifest, manifest)

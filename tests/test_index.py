@@ -7,7 +7,15 @@ import pytest
 
 from bot import Bot
 from gidsbot.errors import IndexMismatch, IndexMissing, IngestError
-from gidsbot.index import current_version, ingest_lock, list_versions, read_vectors, resolve_version, set_current
+from gidsbot.index import (
+    current_version,
+    ingest_lock,
+    list_versions,
+    read_manifest,
+    read_matrix,
+    resolve_version,
+    set_current,
+)
 from gidsbot.settings import load_settings
 from ingest.pipeline import run_ingest
 from tests.docs import make_pdf
@@ -54,7 +62,7 @@ def test_changed_document_re_embeds_only_its_changed_chunks(tmp_path, corpus_cop
     # what the new version writes as the old one did is one file on disk, linked from both
     old, new = (resolve_version(tmp_path / "index", v).dir for v in list_versions(tmp_path / "index"))
     shared = [p.name for p in new.iterdir() if (old / p.name).exists() and p.samefile(old / p.name)]
-    assert shared == ["criteria.json"]
+    assert "criteria.json" in shared and "chunks.sqlite" not in shared
     # an unchanged passage's units keep their vectors, row for row, in the new version
     units = {}
     for folder in (old, new):
@@ -62,9 +70,33 @@ def test_changed_document_re_embeds_only_its_changed_chunks(tmp_path, corpus_cop
             rows = db.execute(
                 "SELECT c.id, s.idx FROM sentences s JOIN chunks c ON c.row = s.chunk_row ORDER BY s.chunk_row, s.idx"
             )
-            units[folder] = dict(zip(rows.fetchall(), read_vectors(folder / "units.faiss"), strict=True))
+            files = resolve_version(tmp_path / "index", folder.name)
+            vectors = read_matrix(files, read_manifest(files), "units.faiss")
+            units[folder] = dict(zip(rows.fetchall(), vectors, strict=True))
     same = set(units[old]) & set(units[new])
     assert len(same) >= 5 and all((units[old][k] == units[new][k]).all() for k in same)
+
+
+def test_a_changed_run_shares_the_unit_blocks_of_unchanged_passages(tmp_path, corpus_copy, monkeypatch):
+    """Guards against a changed run writing every answer unit's vector again (half of a version's bytes)."""
+    import gidsbot.index.blocks
+
+    monkeypatch.setattr(gidsbot.index.blocks, "BLOCK_EVERY", 2)  # many blocks on two documents
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    target = corpus_copy / "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\n\nIn 2020 volgde een vierde BMS.\n", encoding="utf-8")
+    run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
+    old, new = (resolve_version(tmp_path / "index", v) for v in list_versions(tmp_path / "index"))
+    old_blocks, new_blocks = (read_manifest(f).blocks["units.faiss"] for f in (old, new))
+    assert len(new_blocks) >= 4
+    linked = [b for b in new_blocks if (old.dir / b).exists() and (new.dir / b).samefile(old.dir / b)]
+    assert 0 < len(linked) < len(new_blocks)  # the edited page's block is new, the others are the old files
+    assert set(new_blocks) - set(old_blocks)
+    # the manifest checks every block, and the joined blocks are one vector per unit, row for row
+    assert set(new_blocks) <= set(read_manifest(new).files)
+    with sqlite3.connect(new.db) as db:
+        count = db.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+    assert read_matrix(new, read_manifest(new), "units.faiss").shape[0] == count
 
 
 def test_removed_document_disappears(tmp_path, corpus_copy):
@@ -225,7 +257,8 @@ def test_manifest_records_every_data_files_checksum_and_verify_reads_them(tmp_pa
     run_ingest(load_settings(environ={}, index=root, embeddings="hashing"), show_progress=False)
     folder = root / "versions" / current_version(root)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["files"]) == {"chunks.sqlite", "dense-0.faiss", "units.faiss", "words.faiss", "criteria.json"}
+    units = manifest["blocks"]["units.faiss"]
+    assert set(manifest["files"]) == {"chunks.sqlite", "dense-0.faiss", "words.faiss", "criteria.json", *units}
     for name, recorded in manifest["files"].items():
         data = (folder / name).read_bytes()
         assert recorded == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
@@ -318,7 +351,8 @@ def test_past_hnsw_from_passages_the_index_is_approximate_and_still_answers(tmp_
     stored = faiss.read_index(str(files.dense(0)))
     assert isinstance(stored, faiss.IndexHNSWSQ)  # the graph's vectors kept as float16
     assert faiss.downcast_index(stored.storage).sq.qtype == faiss.ScalarQuantizer.QT_fp16
-    assert faiss.read_index(str(files.units)).metric_type == faiss.METRIC_INNER_PRODUCT
+    first_block = read_manifest(files).blocks["units.faiss"][0]
+    assert faiss.read_index(str(files.dir / first_block)).metric_type == faiss.METRIC_INNER_PRODUCT
     answer = Bot.load(settings.index, settings=settings).ask("Wanneer vond de eerste Buyer Meets Supplier plaats?")
     assert answer.found and any("2018" in c.snippet for c in answer.citations)
 
@@ -329,7 +363,6 @@ def test_a_new_way_of_reading_pages_reads_every_page_again_and_keeps_unchanged_v
     """Guards against an upgrade whose reading of PDFs or tables changed never reaching an index: an
     unchanged page kept the passages the old reading made until someone thought of --rebuild."""
     import ingest.index
-    from gidsbot.index import read_manifest
 
     first = run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
     assert read_manifest(resolve_version(tmp_path / "index")).reader == ingest.index.READER
@@ -349,3 +382,30 @@ def test_a_new_way_of_reading_pages_reads_every_page_again_and_keeps_unchanged_v
     assert again.embedded_chunks == 0  # and their vectors kept
     assert read_manifest(resolve_version(tmp_path / "index")).reader == ingest.index.READER
     assert not run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False).new_version
+
+
+def test_block_ends_depend_on_the_keys_not_their_rows():
+    from gidsbot.index import block_ends
+
+    keys = [f"page-{n}#{i}" for n in range(40) for i in range(3)]
+    ends = block_ends(keys, every=4)
+    assert ends[-1] == len(keys) and ends == sorted(set(ends))
+    # two keys inserted at the start shift every boundary by two rows and move none
+    shifted = block_ends(["new#0", "new#1", *keys], every=4)
+    assert {e - 2 for e in shifted if e > 2} >= set(ends[1:])
+
+
+def test_an_old_version_with_one_units_file_is_still_read(tmp_path):
+    import numpy as np
+
+    from gidsbot.index import IndexFiles, Manifest, write_blocks, write_vectors
+
+    files = IndexFiles(tmp_path, "v1")
+    files.dir.mkdir(parents=True)
+    vectors = np.eye(4, 8, dtype=np.float32)
+    write_vectors(files.dir / "units.faiss", vectors, 8, "float16")
+    manifest = Manifest("v1", "hashing", [], "hashing", "", "")
+    assert (read_matrix(files, manifest, "units.faiss") == vectors).all()
+    manifest.blocks = {"units.faiss": write_blocks(files.dir, "units", vectors, 8, [1, 3, 4])}
+    assert len(manifest.blocks["units.faiss"]) == 3
+    assert (read_matrix(files, manifest, "units.faiss") == vectors).all()

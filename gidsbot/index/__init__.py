@@ -2,9 +2,11 @@
 
 - :mod:`gidsbot.index.layout`: folders and files of the versions, the manifest and its checksums,
   publishing, rollback, pruning and the ingestion lock;
-- :mod:`gidsbot.index.schema`: the tables of ``chunks.sqlite``, by column name both ways.
+- :mod:`gidsbot.index.schema`: the tables of ``chunks.sqlite``, by column name both ways;
+- :mod:`gidsbot.index.blocks`: vectors in blocks named by their content, shared between versions.
 """
 
+from gidsbot.index.blocks import block_ends, read_matrix, write_blocks
 from gidsbot.index.layout import (
     DATA_FILES,
     HNSW_FROM,
@@ -43,6 +45,7 @@ __all__ = [
     "SCHEMA",
     "IndexFiles",
     "Manifest",
+    "block_ends",
     "check_files",
     "chunk_from_row",
     "chunk_row",
@@ -60,10 +63,12 @@ __all__ = [
     "read_criteria",
     "read_last_run",
     "read_manifest",
+    "read_matrix",
     "read_report",
     "read_vectors",
     "resolve_version",
     "set_current",
+    "write_blocks",
     "write_criteria",
     "write_last_run",
     "write_vectors",

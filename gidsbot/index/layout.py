@@ -9,8 +9,9 @@
         dense-<n>.faiss                one inner-product index per embedding model: float16 vectors for exact
                                        search (loaded as float32), or HNSW over float16 vectors past
                                        ``HNSW_FROM`` passages
-        units.faiss, words.faiss       the sentence model's vectors of every answer unit and every word of the
-                                       vocabulary, row for row with their tables, stored as float16
+        units.<hash>.faiss             the sentence model's vectors of every answer unit, row for row with
+                                       their table, in blocks named by their content (blocks.py), float16
+        words.faiss                    the same model's vectors of every word of the vocabulary, float16
         criteria.json                  the product-group fiches' criteria, one record each
         report.json                    the ingest report that made this version
 
@@ -84,6 +85,7 @@ class Manifest:
     merge_words: int = 0  # the passages' packing (Settings.merge_words): another packing reads every page anew
     reader: int = 1  # how ingest read pages (ingest.index.READER); another reading reads every page anew
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {bytes, sha256}
+    blocks: dict[str, list[str]] = field(default_factory=dict)  # a matrix -> its blocks in order (blocks.py)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:

@@ -51,7 +51,6 @@ def grow(source_root: Path, target_root: Path, chunks: int, search: str = "", se
         file_digests,
         insert,
         read_matrix,
-        read_vectors,
         resolve_version,
         write_vectors,
     )
@@ -99,14 +98,16 @@ def grow(source_root: Path, target_root: Path, chunks: int, search: str = "", se
     db.close()
     original.close()
 
-    unit_vectors = read_matrix(source, Manifest.from_json(manifest), "units.faiss")
-    manifest.pop("blocks", None)  # the grown copy keeps its units in one file
+    stored = Manifest.from_json(manifest)
+    manifest.pop("blocks", None)  # the grown copy keeps each matrix in one file
+    unit_vectors = read_matrix(source, stored, "units.faiss")
     grown_units = np.vstack([unit_vectors] + [_jitter(unit_vectors, rng) for _ in range(copies - 1)])
     write_vectors(folder / "units.faiss", grown_units, unit_vectors.shape[1], "float16")
-    shutil.copy(source.words, folder / "words.faiss")
+    words = read_matrix(source, stored, "words.faiss")
+    write_vectors(folder / "words.faiss", words, words.shape[1], "float16")
     kind = search or ("hnsw" if total >= HNSW_FROM else "flat")
     for model in manifest["models"]:
-        base = read_vectors(source.dir / model["file"])
+        base = read_matrix(source, stored, model["file"])
         grown = np.vstack([base] + [_jitter(base, rng) for _ in range(copies - 1)])
         write_vectors(folder / model["file"], grown, base.shape[1], kind)
     manifest["version"] = version

@@ -34,7 +34,6 @@ from gidsbot.index import (
     read_manifest,
     read_matrix,
     read_report,
-    read_vectors,
     resolve_version,
 )
 from gidsbot.text import abbreviations, content_words, spelled_out, term_variants, terms, words
@@ -249,7 +248,7 @@ class LoadedIndex:
     def vocabulary(self) -> tuple[dict[str, int], np.ndarray]:
         """Content words of the passages and their vectors (sentence model), for concept coverage."""
         rows = self.read("SELECT word FROM vocabulary ORDER BY word")
-        return {r["word"]: i for i, r in enumerate(rows)}, read_vectors(self.files.words)
+        return {r["word"]: i for i, r in enumerate(rows)}, read_matrix(self.files, self.manifest, "words.faiss")
 
     def documents(self) -> list[dict[str, object]]:
         return [dict(r) for r in self.read("SELECT source, title, url, language, modified, root FROM documents")]
@@ -276,7 +275,7 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
         documents = db.execute("SELECT source, alternates FROM documents")
         alternates = {r["source"]: json.loads(r["alternates"] or "{}") for r in documents}
         chunks = [chunk_from_row(r) for r in rows]
-        dense = [_searchable(faiss.read_index(str(files.dir / m["file"]))) for m in manifest.models]
+        dense = [_searchable(files, manifest, m["file"]) for m in manifest.models]
         term_lists = [(r["terms"] or "").split() for r in rows]
         bm25 = BM25(term_lists)
         index = LoadedIndex(files, manifest, chunks, dense, bm25, alternates, [frozenset(t) for t in term_lists], db)
@@ -289,9 +288,15 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
         ) from None
 
 
-def _searchable(stored: faiss.Index) -> faiss.Index:
+def _searchable(files: IndexFiles, manifest: Manifest, name: str) -> faiss.Index:
     """A passage index as it is searched: HNSW (past HNSW_FROM passages) as stored, with its search
-    breadth; float16 vectors (stored at half the bytes) in an exact float32 index."""
+    breadth; float16 vectors (stored at half the bytes, in blocks) in an exact float32 index."""
+    if name in manifest.blocks:
+        vectors = read_matrix(files, manifest, name)
+        exact = faiss.IndexFlatIP(vectors.shape[1])
+        exact.add(vectors)
+        return exact
+    stored = faiss.read_index(str(files.dir / name))
     if isinstance(stored, faiss.IndexHNSW):
         stored.hnsw.efSearch = HNSW_SEARCH
         return stored

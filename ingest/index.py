@@ -26,6 +26,7 @@ from gidsbot.errors import IndexError_, IngestError
 from gidsbot.index import (
     FORMAT,
     HNSW_FROM,
+    WORDS_PER_BLOCK,
     IndexFiles,
     Manifest,
     block_ends,
@@ -40,7 +41,6 @@ from gidsbot.index import (
     read_criteria,
     read_manifest,
     read_matrix,
-    read_vectors,
     resolve_version,
     write_blocks,
     write_criteria,
@@ -152,8 +152,8 @@ def load_previous(root: Path, spec: str, merge_words: int = 0) -> Previous | Non
     for criterion in read_criteria(files):
         if criterion.source in documents:
             documents[criterion.source].criteria.append(criterion)
-    vectors = [read_vectors(files.dense(n)) for n in range(len(manifest.models))]
-    words = dict(zip(vocabulary, read_vectors(files.words), strict=True))
+    vectors = [read_matrix(files, manifest, model["file"]) for model in manifest.models]
+    words = dict(zip(vocabulary, read_matrix(files, manifest, "words.faiss"), strict=True))
     unit_vectors = read_matrix(files, manifest, "units.faiss")
     return Previous(files, manifest, documents, rows, vectors, units, unit_vectors, words)
 
@@ -307,15 +307,22 @@ def stage_version(
             insert(db, "sentences", unit_rows)
             insert(db, "vocabulary", ({"word": w} for w in words))
         # a flat index is stored in half the bytes and searched as float32 once loaded (bot/retrieve.py)
-        search = "hnsw" if len(chunks) >= HNSW_FROM else "float16"
+        # vectors loaded whole are cut in blocks where passages (or words) end, so that a changed run
+        # rewrites only the blocks of what changed and hard-links the others (gidsbot/index/blocks.py)
+        ends = block_ends([c.id for c in chunks])
+        blocks = {}
         for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
-            write_vectors(staging.dense(n), matrix, model.dim, search)
-        # cut where passages end, so a changed run rewrites only the blocks of changed passages
+            if len(chunks) >= HNSW_FROM:  # a graph is one file
+                write_vectors(staging.dense(n), matrix, model.dim, "hnsw")
+            else:
+                blocks[staging.dense(n).name] = write_blocks(staging.dir, f"dense-{n}", matrix, model.dim, ends)
         owners = [cast(int, r["chunk_row"]) for r in unit_rows]
         units_before = np.cumsum(np.bincount(owners, minlength=len(chunks)))  # units up to each passage
-        ends = [int(units_before[end - 1]) for end in block_ends([c.id for c in chunks]) if end]
-        blocks = {"units.faiss": write_blocks(staging.dir, "units", unit_vectors, fast.dim, ends)}
-        write_vectors(staging.words, word_vectors, fast.dim, "float16")
+        unit_ends = [int(units_before[end - 1]) for end in ends if end]
+        blocks["units.faiss"] = write_blocks(staging.dir, "units", unit_vectors, fast.dim, unit_ends)
+        blocks["words.faiss"] = write_blocks(
+            staging.dir, "words", word_vectors, fast.dim, block_ends(words, WORDS_PER_BLOCK)
+        )
         write_criteria(staging, [c for d in documents for c in d.criteria])
         report.timed("writing", time.perf_counter() - clock)
 

@@ -77,21 +77,23 @@ def test_changed_document_re_embeds_only_its_changed_chunks(tmp_path, corpus_cop
     assert len(same) >= 5 and all((units[old][k] == units[new][k]).all() for k in same)
 
 
-def test_a_changed_run_shares_the_unit_blocks_of_unchanged_passages(tmp_path, corpus_copy, monkeypatch):
-    """Guards against a changed run writing every answer unit's vector again (half of a version's bytes)."""
+def test_a_changed_run_shares_the_vector_blocks_of_unchanged_passages(tmp_path, corpus_copy, monkeypatch):
+    """Guards against a changed run writing every vector again (the answer units' are half a version's bytes)."""
     import gidsbot.index.blocks
 
     monkeypatch.setattr(gidsbot.index.blocks, "BLOCK_EVERY", 2)  # many blocks on two documents
+    monkeypatch.setattr("ingest.index.WORDS_PER_BLOCK", 8)
     run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
     target = corpus_copy / "vlaams-parlement-vraag-actieplan-duurzame-overheidsopdrachten.txt"
     target.write_text(target.read_text(encoding="utf-8") + "\n\nIn 2020 volgde een vierde BMS.\n", encoding="utf-8")
     run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
     old, new = (resolve_version(tmp_path / "index", v) for v in list_versions(tmp_path / "index"))
-    old_blocks, new_blocks = (read_manifest(f).blocks["units.faiss"] for f in (old, new))
-    assert len(new_blocks) >= 4
-    linked = [b for b in new_blocks if (old.dir / b).exists() and (new.dir / b).samefile(old.dir / b)]
-    assert 0 < len(linked) < len(new_blocks)  # the edited page's block is new, the others are the old files
-    assert set(new_blocks) - set(old_blocks)
+    for matrix in ("units.faiss", "dense-0.faiss", "words.faiss"):
+        old_blocks, new_blocks = (read_manifest(f).blocks[matrix] for f in (old, new))
+        assert len(new_blocks) >= 4
+        linked = [b for b in new_blocks if (old.dir / b).exists() and (new.dir / b).samefile(old.dir / b)]
+        assert 0 < len(linked) < len(new_blocks), matrix  # the edit's blocks are new, the others the old files
+        assert set(new_blocks) - set(old_blocks)
     # the manifest checks every block, and the joined blocks are one vector per unit, row for row
     assert set(new_blocks) <= set(read_manifest(new).files)
     with sqlite3.connect(new.db) as db:
@@ -193,7 +195,7 @@ def test_a_full_disk_is_one_sentence_and_leaves_nothing_behind(tmp_path, corpus_
     def full(*args, **kwargs):
         raise failure
 
-    monkeypatch.setattr("ingest.index.write_vectors", full)
+    monkeypatch.setattr("ingest.index.write_blocks", full)
     with pytest.raises(IngestError, match="The disk is full"):
         run_ingest(_settings(tmp_path), paths=[corpus_copy], show_progress=False)
     assert current_version(tmp_path / "index") == before
@@ -257,25 +259,27 @@ def test_manifest_records_every_data_files_checksum_and_verify_reads_them(tmp_pa
     run_ingest(load_settings(environ={}, index=root, embeddings="hashing"), show_progress=False)
     folder = root / "versions" / current_version(root)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    units = manifest["blocks"]["units.faiss"]
-    assert set(manifest["files"]) == {"chunks.sqlite", "dense-0.faiss", "words.faiss", "criteria.json", *units}
+    blocks = [name for names in manifest["blocks"].values() for name in names]
+    assert set(manifest["blocks"]) == {"dense-0.faiss", "units.faiss", "words.faiss"}
+    assert set(manifest["files"]) == {"chunks.sqlite", "criteria.json", *blocks}
     for name, recorded in manifest["files"].items():
         data = (folder / name).read_bytes()
         assert recorded == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     assert main(["index", "verify", "--index", str(root), "--json"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["ok"] is True
 
-    vectors = folder / "dense-0.faiss"
+    block = manifest["blocks"]["dense-0.faiss"][0]
+    vectors = folder / block
     data = bytearray(vectors.read_bytes())
     data[-5] ^= 0xFF  # one flipped bit pattern deep in the vectors: same size, other content
     vectors.write_bytes(bytes(data))
     assert main(["index", "verify", "--index", str(root), "--json"]) == 1
     checked = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert checked["ok"] is False
-    assert "dense-0.faiss does not match the SHA-256" in checked["versions"][0]["problems"][0]
+    assert f"{block} does not match the SHA-256" in checked["versions"][0]["problems"][0]
 
     vectors.write_bytes(bytes(data[:-100]))
-    with pytest.raises(IndexCorrupt, match="dense-0.faiss has .* bytes where the manifest records"):
+    with pytest.raises(IndexCorrupt, match=f"{block} has .* bytes where the manifest records"):
         Bot.load(root)
 
 

@@ -6,7 +6,7 @@
 - :mod:`gidsbot.index.blocks`: vectors in blocks named by their content, shared between versions.
 """
 
-from gidsbot.index.blocks import block_ends, read_matrix, write_blocks
+from gidsbot.index.blocks import WORDS_PER_BLOCK, block_ends, read_matrix, write_blocks
 from gidsbot.index.layout import (
     DATA_FILES,
     HNSW_FROM,
@@ -43,6 +43,7 @@ __all__ = [
     "HNSW_FROM",
     "LAST_RUN",
     "SCHEMA",
+    "WORDS_PER_BLOCK",
     "IndexFiles",
     "Manifest",
     "block_ends",

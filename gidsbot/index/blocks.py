@@ -1,14 +1,16 @@
 """Vectors stored in blocks named by their content, so that versions share what did not change.
 
-A version's answer-unit vectors (the largest file of a version: 34 MB of 69 at 1,000 pages) are cut
-into blocks of about ``BLOCK_EVERY`` passages' units. Where a block ends depends only on the passages
+The vectors a version loads whole (the answer units': 34 MB of 69 at 1,000 pages; the vocabulary's:
+5.6 MB of 12 on the development guide; the passages' below ``HNSW_FROM``) are cut into blocks of
+about ``BLOCK_EVERY`` passages (or ``WORDS_PER_BLOCK`` words). Where a block ends depends only on the passages
 themselves (after a passage whose id hashes to a multiple of ``BLOCK_EVERY``), never on row numbers:
 a page edited, added or removed moves the boundaries of its own blocks only. Each block is a float16
 FAISS file named ``<stem>.<first 16 hex digits of its SHA-256>.faiss``; the manifest lists a matrix's
 blocks in order (``Manifest.blocks``). A block the previous version holds under the same name holds
 the same bytes, and ingest hard-links it instead of keeping a second copy (``share_unchanged``).
 
-A version written before blocks keeps its single ``units.faiss``; :func:`read_matrix` reads either.
+A version written before blocks keeps its single ``units.faiss`` (and the others); :func:`read_matrix`
+reads either.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ import numpy as np
 
 from gidsbot.index.layout import IndexFiles, Manifest, read_vectors, write_vectors
 
-__all__ = ["BLOCK_EVERY", "block_ends", "read_matrix", "write_blocks"]
+__all__ = ["BLOCK_EVERY", "WORDS_PER_BLOCK", "block_ends", "read_matrix", "write_blocks"]
 
 BLOCK_EVERY = 32  # passages a block holds on average
+WORDS_PER_BLOCK = 128  # words of the vocabulary a block holds on average
 
 
 def block_ends(keys: Sequence[str], every: int = 0) -> list[int]:

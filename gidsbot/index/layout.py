@@ -6,12 +6,12 @@
         manifest.json                  embedding models and dimensions, counts, crawl time, and the
                                        size and SHA-256 of every data file
         chunks.sqlite                  documents (with crawl state), chunks, sentences, vocabulary
-        dense-<n>.faiss                one inner-product index per embedding model: float16 vectors for exact
-                                       search (loaded as float32), or HNSW over float16 vectors past
+        dense-<n>.<hash>.faiss         one inner-product index per embedding model: float16 vectors in blocks
+                                       named by their content (blocks.py) for exact search (loaded as
+                                       float32), or ``dense-<n>.faiss``, HNSW over float16 vectors, past
                                        ``HNSW_FROM`` passages
-        units.<hash>.faiss             the sentence model's vectors of every answer unit, row for row with
-                                       their table, in blocks named by their content (blocks.py), float16
-        words.faiss                    the same model's vectors of every word of the vocabulary, float16
+        units.<hash>.faiss             the sentence model's vectors of every answer unit and every word of
+        words.<hash>.faiss             the vocabulary, row for row with their tables, in blocks, float16
         criteria.json                  the product-group fiches' criteria, one record each
         report.json                    the ingest report that made this version
 
@@ -243,10 +243,11 @@ def _structure(files: IndexFiles, manifest: Manifest) -> list[str]:
     except sqlite3.Error as exc:
         problems.append(f"chunks.sqlite cannot be read ({exc})")
     for model in manifest.models:
-        try:
-            faiss.read_index(str(files.dir / model["file"]))
-        except RuntimeError:
-            problems.append(f"{model['file']} cannot be read as a FAISS index")
+        for name in manifest.blocks.get(model["file"]) or [model["file"]]:
+            try:
+                faiss.read_index(str(files.dir / name))
+            except RuntimeError:
+                problems.append(f"{name} cannot be read as a FAISS index")
     return problems
 
 

@@ -26,7 +26,7 @@ from gidsbot.index.layout import IndexFiles, Manifest, read_vectors, write_vecto
 
 __all__ = ["BLOCK_EVERY", "WORDS_PER_BLOCK", "block_ends", "read_matrix", "write_blocks"]
 
-BLOCK_EVERY = 32  # passages a block holds on average
+BLOCK_EVERY = 16  # passages a block holds on average (32: a changed run wrote 27 % more, bench/README.md)
 WORDS_PER_BLOCK = 128  # words of the vocabulary a block holds on average
 
 

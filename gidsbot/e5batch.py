@@ -162,10 +162,14 @@ def _encoder_module(model: E5File) -> Any:
             self.words = model.tensors["emb.word"]
             self.tokens = _Tokens(model)
             self.window = model.positions - 2
+            self.known: dict[str, list[int]] = {}  # texts E5Batch.passages has already cut into pieces
 
         def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
             texts = [(prompt or "") + str(text) for text in inputs]
-            rows = [[self.tokens.bos, *ids[: self.window], self.tokens.eos] for ids in self.tokens.ids(texts)]
+            todo = [text for text in texts if text not in self.known]
+            fresh = dict(zip(todo, self.tokens.ids(todo), strict=True))
+            pieces = [self.known[text] if text in self.known else fresh[text] for text in texts]
+            rows = [[self.tokens.bos, *ids[: self.window], self.tokens.eos] for ids in pieces]
             width = max(len(row) for row in rows)
             ids = torch.zeros((len(rows), width), dtype=torch.long)
             mask = torch.zeros((len(rows), width), dtype=torch.long)
@@ -240,6 +244,7 @@ class E5Batch:
         model = read_e5_file(path)
         encoder = _encoder_module(model)
         self.dim = model.hidden
+        self._encoder = encoder
         self._window = encoder.window
         self._tokens = encoder.tokens
         self._model = SentenceTransformer(modules=[encoder, Pooling(model.hidden, "mean")], device="cpu")
@@ -259,9 +264,14 @@ class E5Batch:
                 weight.append(size)
         means = np.zeros((len(windows), self.dim), np.float32)
         with self._lock:
-            for batch in _batches(weight, _BATCH_TOKENS):
-                inputs = [windows[i] for i in batch]
-                means[batch] = self._model.encode(inputs, batch_size=len(inputs), normalize_embeddings=False)
+            # a text read whole is not cut into pieces a second time by the encoder's preprocess
+            self._encoder.known = {_PASSAGE + t: ids for t, ids in zip(texts, pieces, strict=True)}
+            try:
+                for batch in _batches(weight, _BATCH_TOKENS):
+                    inputs = [windows[i] for i in batch]
+                    means[batch] = self._model.encode(inputs, batch_size=len(inputs), normalize_embeddings=False)
+            finally:
+                self._encoder.known = {}
         sums = np.zeros((len(texts), means.shape[1]), np.float64)
         np.add.at(sums, owner, np.asarray(means, np.float64) * np.asarray(weight, np.float64)[:, None])
         vectors = sums.astype(np.float32)

@@ -315,7 +315,8 @@ def stage_version(
             if len(chunks) >= HNSW_FROM:  # a graph is one file
                 write_vectors(staging.dense(n), matrix, model.dim, "hnsw")
             else:
-                blocks[staging.dense(n).name] = write_blocks(staging.dir, f"dense-{n}", matrix, model.dim, ends)
+                path = staging.dense(n)
+                blocks[path.name] = write_blocks(staging.dir, path.stem, matrix, model.dim, ends)
         owners = [cast(int, r["chunk_row"]) for r in unit_rows]
         units_before = np.cumsum(np.bincount(owners, minlength=len(chunks)))  # units up to each passage
         unit_ends = [int(units_before[end - 1]) for end in ends if end]

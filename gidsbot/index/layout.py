@@ -123,14 +123,6 @@ class IndexFiles:
     def dense(self, n: int) -> Path:
         return self.dir / f"dense-{n}.faiss"
 
-    @property
-    def units(self) -> Path:
-        return self.dir / "units.faiss"
-
-    @property
-    def words(self) -> Path:
-        return self.dir / "words.faiss"
-
 
 def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -19,7 +19,7 @@ import numpy as np
 from bot.cache import AnswerCache, answer_key
 from bot.compose import closest_pages, extractive_answer
 from bot.criteria import Fiche, answer_for, lookup
-from bot.decide import PROBE_QUESTIONS, Decision, Judge
+from bot.decide import IMPORTANT, PROBE_QUESTIONS, WORD_BAR, Decision, Judge
 from bot.llm import LanguageModel, answer_messages, model_context
 from bot.prompts import phrase
 from bot.query import Query, read_query, swap_in
@@ -368,13 +368,22 @@ class Bot:
 
     def _respond(self, turn: _Turn, found: Found, stream: bool) -> Iterator[str | Answer]:
         query, sources = turn.query, {h.chunk.source for h in found.top}
+        decision = found.decision
+        # the question's important words the quoted passages do not hold (a criteria answer must not skip them)
+        unheld = [w for w, v in decision.weight.items() if v >= IMPORTANT and decision.held.get(w, 0.0) < WORD_BAR]
         listed = answer_for(
-            query.asked, query.context, turn.language, self.index.criteria, query.kinds, sources, found.answered
+            query.asked,
+            query.context,
+            turn.language,
+            self.index.criteria,
+            query.kinds,
+            sources,
+            found.answered,
+            unheld,
         )
         if listed is not None:  # a fiche's criteria, as written: records, not quoted sentences
             yield from self._replay(listed, stream)
         elif not found.answered:
-            decision = found.decision
             refusal = closest_pages(
                 turn.question, turn.language, found.hits, missing=decision.missing, covered=decision.covered
             )

@@ -109,7 +109,12 @@ def asks_for_criteria(question: str) -> bool:
 
 
 # Words that name the guide or a fiche, not a product group: "de fiche werkkleding" names werkkleding.
-_GENERIC = frozenset(fold("gids guide fiche fiches productfiche duurzame duurzaam aankopen achats durables").split())
+_GENERIC = frozenset(
+    fold(
+        "gids guide fiche fiches productfiche duurzame duurzaam duurzaamheid aankopen achats durables durable "
+        "durabilité sustainable sustainability"
+    ).split()
+)
 
 
 def _specific(text: str) -> str:
@@ -119,6 +124,14 @@ def _specific(text: str) -> str:
 
 def _overlap(question: Sequence[frozenset[str]], title: str) -> int:
     return sum(1 for variants in term_variants(title) if any(variants & asked for asked in question))
+
+
+def _names_part(word: str, title: Sequence[frozenset[str]]) -> bool:
+    """Is a key word of the question one of the title's words (a form or translation of one), a word
+    asking for criteria, or one that names the guide?"""
+    if _ASKS.fullmatch(word) or not _specific(word):
+        return True
+    return any(variants & part for variants in term_variants(word) for part in title)
 
 
 def _score(question: Sequence[frozenset[str]], words: set[str], fiche: Fiche, found: Set[str]) -> float:
@@ -216,6 +229,7 @@ def answer_for(
     kinds: Set[str] = frozenset(),
     found: Set[str] = frozenset(),
     answered: bool = False,
+    key_words: Sequence[str] = (),
 ) -> Answer | None:
     """The criteria answer to ``question`` (its fiche named in it, else in the previous question), or
     None when it does not ask for a fiche's criteria (or asks for one fact about them).
@@ -223,7 +237,11 @@ def answer_for(
     ``found`` holds the sources retrieval found for the question: the fiche must be among them. And a
     fiche whose title the question only partly names ("elektrische" of "Laadinfrastructuur voor
     elektrische voertuigen", asked about electric bicycles) needs the decision to have ``answered``
-    too: a product group the guide has no fiche for is not answered with a neighbour's criteria."""
+    too: a product group the guide has no fiche for is not answered with a neighbour's criteria. Nor,
+    when the decision refused, is a question naming something neither the fiche's title nor the quoted
+    passages hold: ``key_words`` are the question's important words the passages lack ("criteria for toilet
+    paper for our washrooms" is no question about office paper, "gardiennage de nos bâtiments" none about
+    construction)."""
     one_fact = bool(kinds & _FACT_KINDS) and "list" not in kinds  # "what are the criteria" asks for the list
     if not all_criteria or not asks_for_criteria(question) or one_fact:
         return None
@@ -236,6 +254,8 @@ def answer_for(
         return None
     title = term_variants(_specific(fiche.title))
     if not answered and _overlap(term_variants(_specific(named)), _specific(fiche.title)) * 2 < len(title):
+        return None
+    if not answered and any(not _names_part(word, title) for word in key_words):
         return None
     chosen = select(fiche, phases_in(question))
     if not chosen:

@@ -238,6 +238,25 @@ def test_a_criteria_question_is_answered_with_the_fiches_records(fiches_index):
     assert bot.ask("Welke criteria gelden voor elektrische dienstfietsen?").criteria == []
     # a fact asked about a criterion is answered as a fact, not with the whole list
     assert bot.ask("Wanneer verscheen de fiche schoonmaakproducten?").criteria == []
+    # a product the fiche's title half names ("mobilier" of "Mobilier de bureau") with words neither the title
+    # nor the passages hold is another product group: refused, not answered with the office furniture
+    garden = bot.ask("Quelles exigences pour le mobilier de jardin de nos parcs communaux ?")
+    assert garden.criteria == [] and not garden.found
+    assert bot.ask("Quelles exigences pour le mobilier de bureau ?").criteria
+
+
+def test_a_refused_question_gets_criteria_only_when_the_fiche_names_what_it_lacks(fiches_index):
+    from bot.criteria import answer_for
+
+    index, site = fiches_index
+    every = Bot.load(settings=load_settings(environ={}, index=index)).index.criteria
+    found = {site.url(DOCX)}
+    asked = "Quels critères pour le gardiennage de nos bâtiments de bureau ?"
+    assert answer_for(asked, "", "fr", every, found=found, key_words=["gardiennage"]) is None
+    listed = answer_for(
+        "Quels critères pour le mobilier de bureau ?", "", "fr", every, found=found, key_words=["bureau"]
+    )
+    assert listed is not None and listed.criteria
 
 
 def test_the_app_shows_the_criteria_to_tick_and_export_and_status_lists_the_fiches(fiches_index, monkeypatch, tmp_path):

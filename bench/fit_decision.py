@@ -1,13 +1,15 @@
-"""Fit the answered/refused decision (bot/decide.py) on the development guide's tune questions.
+"""Fit the answered/refused decision (bot/decide.py) on the development guide's questions.
 
-    .venv/bin/python bench/fit_decision.py            # fit, print the coefficients and both parts' figures
+    .venv/bin/python bench/fit_decision.py            # fit on tune, print the coefficients and both parts' figures
     .venv/bin/python bench/fit_decision.py --current  # the figures of the coefficients in bot/decide.py
-    .venv/bin/python bench/fit_decision.py --on tune,heldout,heldout2  # fit on several parts, each left out in turn
+    .venv/bin/python bench/fit_decision.py --on tune,heldout,heldout2,heldout3  # several parts, each left out in turn
+
+The coefficients in bot/decide.py come from the last command (stop 26); held-out parts 4 and 5 measure them.
 
 The decision is a logistic model over a few signals (``bot.decide.Signals``). This script computes
-them for every tune question, fits the model by gradient descent with an L2 penalty (answerable and
-refused questions weighted to count equally), and prints the ``COEFFICIENTS`` and ``INTERCEPT``
-lines to paste into bot/decide.py. The held-out questions are only measured, never fitted on.
+them for every question of the parts named by ``--on``, fits the model by gradient descent with an L2
+penalty (answerable and refused questions weighted to count equally), and prints the ``COEFFICIENTS``
+and ``INTERCEPT`` lines to paste into bot/decide.py. Parts not named are only measured.
 """
 
 from __future__ import annotations

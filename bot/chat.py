@@ -343,7 +343,8 @@ class Bot:
     @cached_property
     def judge(self) -> Judge:
         """The answered/refused decision for this index (bot/decide.py), set up and calibrated once."""
-        judge = Judge(self.index, self.retriever.sentence_model, self.settings.min_evidence)
+        first = self.retriever.models[0].name if self.retriever.models else ""
+        judge = Judge(self.index, self.retriever.sentence_model, self.settings.min_evidence, retrieval=first)
         if self.index.chunks:
             probes = [self._gather(read_query(text, language)) for text, language in PROBE_QUESTIONS]
             judge.calibrate([(top, picked) for _, top, _, picked in probes])

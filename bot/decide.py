@@ -12,8 +12,9 @@ No single signal separates answerable questions from the rest, so the decision w
 how close the documents' vocabulary as a whole comes to the question's words (against a bar that
 adapts to the size of that vocabulary, see :func:`threshold`), and how well the best passage and the
 best unit match the question, each measured against the level that off-topic probe questions reach
-in the same index. The coefficients were fitted on the development guide's tune questions
-(``bench/fit_decision.py``) and are measured on its held-out questions (bench/README.md).
+in the same index, and whether the retrievers agree on that passage. The coefficients were fitted on the
+development guide's tune questions and its first three held-out parts (``bench/fit_decision.py``) and are
+measured on its later held-out parts (bench/README.md).
 """
 
 from __future__ import annotations
@@ -97,27 +98,35 @@ class Signals:
     across_passage: float
     across_weakest: float
     unmet: float  # 1 when the question asks for a date, figure, amount, identifier or contact no quoted unit holds
+    # the retrievers' agreement on the passage the best unit comes from: the share of them that rank it first,
+    # and its similarity under the first retrieval model (e5) above the level the probes reach, as a share of
+    # the room left above that level (models differ in how close everything is: e5 puts most text near 0.8)
+    first: float
+    retrieval: float
 
     def as_dict(self) -> dict[str, float]:
         return {name: round(float(getattr(self, name)), 4) for name in COEFFICIENTS}
 
 
-# The logistic model over the signals, fitted on the development guide's tune questions by
-# bench/fit_decision.py (which prints these lines); an answer needs a probability of ANSWER_BAR.
+# The logistic model over the signals, fitted on the development guide's tune questions and its first three
+# held-out parts by ``bench/fit_decision.py --on tune,heldout,heldout2,heldout3`` (which prints these lines);
+# an answer needs a probability of ANSWER_BAR.
 COEFFICIENTS = {
-    "concepts": 17.167,
-    "deficit": -3.509,
-    "second": -14.772,
-    "across": -0.156,
-    "unit": 5.141,
-    "passage": 7.673,
-    "weakest": 3.860,
-    "unheld": 0.440,
-    "across_passage": 5.919,
-    "across_weakest": 1.963,
-    "unmet": -3.148,
+    "concepts": 3.924,
+    "deficit": -7.582,
+    "second": -1.223,
+    "across": -1.198,
+    "unit": 2.585,
+    "passage": 5.596,
+    "weakest": 1.020,
+    "unheld": -0.372,
+    "across_passage": 6.098,
+    "across_weakest": 1.275,
+    "unmet": -3.589,
+    "first": 1.257,
+    "retrieval": 3.752,
 }
-INTERCEPT = -9.360
+INTERCEPT = -4.958
 ANSWER_BAR = 0.5
 # Across languages a key word's deficit counts this much (translations are matched less surely).
 ACROSS_FACTOR = 0.3
@@ -157,6 +166,7 @@ class Reference:
 
     unit: float = 0.75
     passage: float = 0.25
+    retrieval: float = 0.8
 
 
 # Questions no procurement document answers, in the three languages, asked once per loaded index
@@ -217,10 +227,16 @@ class Judge:
     """The answered/refused decision for one loaded index; word vectors are looked up once."""
 
     def __init__(
-        self, index: LoadedIndex, model: NamedEmbeddings, margin: float = 0.0, reference: Reference | None = None
+        self,
+        index: LoadedIndex,
+        model: NamedEmbeddings,
+        margin: float = 0.0,
+        reference: Reference | None = None,
+        retrieval: str = "",
     ) -> None:
         self.index = index
         self.model = model
+        self.retrieval = retrieval or model.name  # the retrieval model whose similarity ``Signals.retrieval`` reads
         self.reference = reference or Reference()
         self.answer_bar = min(0.99, max(0.01, ANSWER_BAR + margin))
         self._vectors: dict[str, np.ndarray] = {}
@@ -342,8 +358,9 @@ class Judge:
         """Set the :class:`Reference` from what the probe questions found (their hits and picked units)."""
         units = [picked[0].score for _, picked in probes if picked]
         passages = [hits[0].similarity.get(self.model.name, 0.0) for hits, _ in probes if hits]
+        retrieval = [hits[0].similarity.get(self.retrieval, 0.0) for hits, _ in probes if hits]
         if units and passages:
-            self.reference = Reference(float(np.mean(units)), float(np.mean(passages)))
+            self.reference = Reference(float(np.mean(units)), float(np.mean(passages)), float(np.mean(retrieval)))
 
     def signals(self, query: Query, picked: Sequence[Picked], rows: Sequence[int], hits: Sequence[Hit]) -> Decision:
         """The signals and what the key words have (the ``answered`` and ``probability`` fields still unset)."""
@@ -372,6 +389,10 @@ class Judge:
         important = [v for w, v in held.items() if weight[w] >= IMPORTANT]
         passage = (hits[0].similarity.get(self.model.name, 0.0) if hits else 0.0) - self.reference.passage
         weakest = min(important, default=1.0)
+        quoted_hit = hits[picked[0].hit_index] if picked[0].hit_index < len(hits) else None
+        retrievers = set().union(*(h.ranks for h in hits))
+        first = sum(r == 1 for r in quoted_hit.ranks.values()) / len(retrievers) if quoted_hit and retrievers else 0.0
+        similarity = quoted_hit.similarity.get(self.retrieval, 0.0) if quoted_hit else 0.0
         signals = Signals(
             concepts=confidence - self.bar,
             deficit=deficits[0],
@@ -384,6 +405,8 @@ class Judge:
             across_passage=float(across) * passage,
             across_weakest=float(across) * weakest,
             unmet=float(_unmet(query, picked)),
+            first=first,
+            retrieval=(similarity - self.reference.retrieval) / max(1.0 - self.reference.retrieval, 0.05),
         )
         missing = tuple(w for w, v in held.items() if (WORD_BAR - v) * weight[w] * factor[w] >= DEFICIT_BAR)
         covered = tuple(w for w, v in held.items() if v >= 1.0 and weight[w] >= COVERED)

@@ -15,11 +15,14 @@ def _signals(**changes: float) -> Signals:
 
 def test_probability_follows_the_fitted_signs():
     """Guards against a refit that turns the decision upside down: concept coverage, the passage's and
-    the unit's closeness raise the probability; a key word the passages do not hold lowers it."""
+    the unit's closeness and the retrievers' agreement raise the probability; a key word the passages do
+    not hold lowers it."""
     base = probability(_signals())
     assert probability(_signals(concepts=0.2)) > base
     assert probability(_signals(passage=0.2)) > base and probability(_signals(unit=0.3)) > base
     assert probability(_signals(deficit=0.3, second=0.3)) < base
+    # the retrievers agreeing on the quoted passage, and the retrieval model finding it closer than the probes
+    assert probability(_signals(first=1.0)) > base and probability(_signals(retrieval=0.05)) > base
     assert 0.0 < ANSWER_BAR < 1.0 and set(COEFFICIENTS) == {f.name for f in dataclasses.fields(Signals)}
 
 
@@ -33,6 +36,7 @@ def test_probes_set_the_off_topic_level_of_the_index(real_bot):
     on = real_bot.find(read_query("Wanneer werd de eerste Buyer Meets Supplier gehouden?", "nl")).decision
     assert off.signals is not None and on.signals is not None
     assert on.signals.passage > off.signals.passage and on.signals.unit > off.signals.unit
+    assert on.signals.retrieval > off.signals.retrieval and judge.reference.retrieval != Reference().retrieval
     assert on.answered and on.probability >= judge.answer_bar > off.probability and not off.answered
 
 

@@ -99,7 +99,9 @@ _COMPARED_FIGURE = re.compile(
 )
 _COMPARED_YEAR = re.compile(
     r"\b(?:vóór|voor|na|sinds|avant|après|depuis|before|after|since)\s+(?:(?:de|het|la|le|l'|l’|the|of|van|fin|eind"
-    r"|einde|end|début|begin|beginning|année|jaar|year)\s*)*((?:19|20)\d\d)\b",
+    r"|einde|end|début|begin|beginning|année|jaar|year)\s*)*((?:19|20)\d\d)\b"
+    # a decade ("des années 2010", "in de jaren 2010", "in the 2010s"): answered by the year, whatever it is
+    r"|\b(?:années|jaren|the)\s+((?:19|20)\d0)(?:'?s)?\b",
     re.I,
 )
 
@@ -109,7 +111,7 @@ def compared_years(question: str, kinds: frozenset[str] | None = None) -> frozen
     ``kinds`` are the question's (``answer_kinds``), when already read."""
     if "yes-no" not in (answer_kinds(question) if kinds is None else kinds):
         return frozenset()
-    return frozenset(m.group(1) for m in _COMPARED_YEAR.finditer(question))
+    return frozenset(m.group(1) or m.group(2) for m in _COMPARED_YEAR.finditer(question))
 
 
 _OPENERS = frozenset("en et and maar mais but ou or of dus donc so puis then dan".split())

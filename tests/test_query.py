@@ -219,6 +219,9 @@ def test_a_yes_no_question_that_compares_with_a_figure_or_a_year_wants_it():
     assert {"yes-no", "date"} <= answer_kinds("Le pacte a-t-il été signé avant la fin de l'année 2020 ?")
     assert compared_years("Was the pact signed before 2020?") == {"2020"}
     assert compared_years("Hoeveel aankopers waren er in 2020?") == frozenset()  # no yes/no question
+    # a decade asked about is answered by the year, whatever it is ("non, il date de 2000")
+    assert compared_years("Le premier plan date-t-il des années 2010 ?") == {"2010"}
+    assert compared_years("Was the first plan adopted in the 2010s?") == {"2010"}
     assert answer_kinds("Mag ik een label eisen?") == {"yes-no"}
 
 

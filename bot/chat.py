@@ -19,7 +19,7 @@ import numpy as np
 from bot.cache import AnswerCache, answer_key
 from bot.compose import closest_pages, extractive_answer
 from bot.criteria import Fiche, answer_for, lookup
-from bot.decide import IMPORTANT, PROBE_QUESTIONS, WORD_BAR, Decision, Judge
+from bot.decide import PROBE_QUESTIONS, Decision, Judge
 from bot.llm import LanguageModel, answer_messages, model_context
 from bot.prompts import phrase
 from bot.query import Query, read_query, swap_in
@@ -370,8 +370,6 @@ class Bot:
     def _respond(self, turn: _Turn, found: Found, stream: bool) -> Iterator[str | Answer]:
         query, sources = turn.query, {h.chunk.source for h in found.top}
         decision = found.decision
-        # the question's important words the quoted passages do not hold (a criteria answer must not skip them)
-        unheld = [w for w, v in decision.weight.items() if v >= IMPORTANT and decision.held.get(w, 0.0) < WORD_BAR]
         listed = answer_for(
             query.asked,
             query.context,
@@ -380,7 +378,7 @@ class Bot:
             query.kinds,
             sources,
             found.answered,
-            unheld,
+            decision.lacking,  # a criteria answer must not skip what the passages lack
         )
         if listed is not None:  # a fiche's criteria, as written: records, not quoted sentences
             yield from self._replay(listed, stream)

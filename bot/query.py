@@ -62,7 +62,7 @@ _KIND_PATTERNS = {
 _KIND_RE = {kind: re.compile(rf"(?<![\w'])(?:{p})(?![\w'])", re.I) for kind, p in _KIND_PATTERNS.items()}
 _YES_NO = re.compile(
     r"^(?:is|zijn|mag|mogen|moet|moeten|kan|kunnen|heeft|hebben|bestaat|bestaan|geldt|gelden|wordt|worden|"
-    r"werd|werden|was|waren|had|hadden|kon|konden|mocht|mochten|moest|moesten|zal|zullen|zou|zouden|hoeft|hoeven|"
+    r"werd|werden|waren|had|hadden|kon|konden|mocht|mochten|moest|moesten|zal|zullen|zou|zouden|hoeft|hoeven|"
     r"est-ce|peut-on|faut-il|doit-on|doit-il|doit-elle|y a-t-il|existe-t-il|les|la|le|un|une|"
     r"is|are|can|must|should|does|do|did|has|have|was|were|may|will|would|could|shall)\b",
     re.I,

@@ -257,9 +257,7 @@ def _vocabulary(
     wanted = sorted({w for c in chunks for w in content_words(f"{c.title} {c.section} {c.text}") if not w.isdigit()})
     known = dict(previous.words) if previous is not None else {}
     todo = [w for w in wanted if w not in known]
-    for start in range(0, len(todo), 512):
-        batch = todo[start : start + 512]
-        known.update(zip(batch, model.embed_array(batch).astype(np.float32), strict=True))
+    known.update(zip(todo, embed_distinct(model, todo, batch=512), strict=True))
     if not wanted:
         return [], np.zeros((0, model.dim), np.float32)
     return wanted, np.vstack([known[w] for w in wanted])

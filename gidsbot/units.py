@@ -12,7 +12,10 @@ answer quotes units, never half of one:
 - ``row``       one table row, each cell named by its column header;
 - ``toc``       a table-of-contents line ("3. Gunning (zie verder punt 3)"): never an answer;
 - ``heading``   a line with no sentence in it (a caption, a heading left in the text, a list item that
-                only names a page or a document): never an answer on its own.
+                only names a page or a document): never an answer on its own;
+- ``lead``      a sentence that only announces what comes below it ("Hieronder leest u wat de tekst van
+                aankopers verwacht.", "Les critères sont les suivants :") with no list or table after it in
+                the passage: never an answer on its own.
 """
 
 from __future__ import annotations
@@ -32,6 +35,14 @@ _ITEM = re.compile(r"^(\s*)(?:[-•*▪◦–]|\d{1,2}[.)])\s+(.*)$")
 _LEAD = re.compile(
     r":\s*$|\b(?:hieronder|hierna|volgende|onderstaande|ci-dessous|suivants?|suivantes?|below|following)\b", re.I
 )
+# what a sentence says when it points to the text below it rather than stating something ("following" and
+# "suivants" also name the next year or the next step, "below" a threshold: they do not count here)
+_POINTS_DOWN = re.compile(
+    r":\s*$|\b(?:hieronder|onderstaande|ci-dessous|ci-après)\b|\b(?:see|shown|listed|set out|described) below\b",
+    re.I,
+)
+# an announcing sentence this long, or with a figure, states something of its own
+_ANNOUNCEMENT_WORDS = 20
 _TOC = re.compile(
     r"\((?:zie|voir|see|cf\.?)\b[^)]{0,60}\)\s*[.;]?\s*$|\.{4,}\s*\d+\s*$|…{2,}\s*\d+\s*$",
     re.I,
@@ -56,6 +67,17 @@ def is_lead(text: str) -> bool:
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _orphan_lead(unit: Unit) -> bool:
+    """A short sentence with no figure that points to what follows, when nothing follows it."""
+    text = unit.text
+    return (
+        unit.kind == "sentence"
+        and bool(_POINTS_DOWN.search(text))
+        and _words(text) <= _ANNOUNCEMENT_WORDS
+        and not re.search(r"\d", text)
+    )
 
 
 def _prose_kind(sentence: str) -> str:
@@ -173,4 +195,4 @@ def answer_units(text: str) -> list[Unit]:
         ):
             lead = units.pop().text
         units.extend(_items(lead, lines) if kind == "items" else _table(lead, lines))
-    return units
+    return [Unit(u.text, "lead") if _orphan_lead(u) else u for u in units]

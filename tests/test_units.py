@@ -113,3 +113,24 @@ def test_a_numbered_table_title_is_its_lead_whatever_it_ends_with():
     assert units[-1].text.startswith("Tableau 2 – Véhicules électriques (WLTP)\nSegment")
     prose = answer_units("Zo rijden de wagens verder (ook in de winter)\nSegment · autonomie\nCompacte · 350 km")
     assert prose[0].kind == "sentence"  # a sentence ending in a bracket is no title
+
+
+def test_a_sentence_that_only_points_below_is_never_quoted_without_what_it_announces():
+    """Guards against quoting "Hieronder leest u wat …" as the answer when the passage ends before the list."""
+    text = (
+        "Sinds 2014 geldt één omzendbrief voor alle federale diensten. Hieronder leest u wat die tekst van aankopers "
+        "verwacht.\n\nDe labels zijn de volgende:"
+    )
+    by_text = {u.text: u.kind for u in answer_units(text)}
+    assert by_text["Hieronder leest u wat die tekst van aankopers verwacht."] not in QUOTABLE
+    assert by_text["De labels zijn de volgende:"] not in QUOTABLE
+    assert by_text["Sinds 2014 geldt één omzendbrief voor alle federale diensten."] == "sentence"
+
+
+def test_a_sentence_that_names_a_threshold_below_or_the_following_year_still_states_a_fact():
+    text = (
+        "Opdrachten onder de Europese drempels volgen lichtere regels. Contracts below the thresholds need "
+        "fewer steps. Le contrat prend fin l'année suivante. Voor opdrachten boven 30.000 euro gelden de "
+        "criteria hieronder."
+    )
+    assert all(kind == "sentence" for kind, _ in kinds(text))

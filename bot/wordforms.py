@@ -12,7 +12,7 @@ from gidsbot.text import content_words, fold, words
 
 __all__ = ["compound_rest", "ends_like", "initials", "names", "phrases", "same_root", "scene_words", "spellings"]
 
-_JOINING = frozenset("en et and of de des du van voor pour for".split())
+_JOINING = frozenset("en et and of de des du van voor pour for le la les l d het the".split())
 
 
 def same_root(a: str, b: str) -> bool:

@@ -184,6 +184,8 @@ def test_an_acronym_is_held_by_the_words_it_stands_for():
     assert _initials("pme", "l'accès des petites et moyennes entreprises aux marchés")
     assert not _initials("kmo", "kleine ondernemingen en grote middelen")
     assert not _initials("ab", "De aankoper bepaalt")  # two letters begin too many pairs of words
+    # articles are passed over like joining words: CIDD
+    assert _initials("cidd", "à la Commission interdépartementale pour le Développement durable un rapport")
 
 
 def test_a_word_weighs_as_the_question_spells_it_and_a_guide_s_advice_is_frame():

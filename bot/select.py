@@ -18,6 +18,7 @@ import numpy as np
 from bot.centering import centred
 from bot.query import Query, asks_how_often
 from bot.retrieve import LoadedIndex, Sentence, heading_key
+from bot.twins import twin_key
 from gidsbot.text import MONTH, YEAR, fold, term_variants
 from gidsbot.types import Chunk, Hit
 from gidsbot.units import CELL, QUOTABLE
@@ -119,6 +120,15 @@ COUNTED_BONUS = 0.2
 # margin quotes the fact more often and the answer grows (bench/README.md).
 ONE_THING_MARGIN = 0.15
 SEVERAL_MARGIN = 0.2
+# Two units in different languages say the same thing (a translation: an English question finds the Dutch
+# and the French page of one fiche) when their sentence vectors are TRANSLATED close, SAME_FIGURES close when
+# they hold the same figures, or TWIN_SAME close when their pages name each other as translations; only the
+# better one is quoted. On the development guide translated pairs come out at 0.74 to 0.95, different rows
+# of one table in its two languages at up to 0.80 (with other figures). A twin's other-language row can
+# thus be left out: the row in the better unit's language stays.
+TRANSLATED = 0.9
+SAME_FIGURES = 0.7
+TWIN_SAME = 0.75
 # Kinds of answer that are one thing: one unit (and what completes it) is quoted.
 ONE_THING = frozenset({"date", "number", "who", "where", "yes-no", "code", "contact"})
 # The features of the unit's shape against the kind of answer wanted (_fit).
@@ -161,6 +171,7 @@ class Picked:
     after: str = ""  # the unit that follows it in the passage
     part: int = 0  # the section of the passage it stands in (Chunk.part): what its citation names
     features: dict[str, float] = field(default_factory=dict)  # what its score weighs (WEIGHTS)
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # sentence model, as stored
 
 
 def idf(index: LoadedIndex, term: str) -> float:
@@ -293,13 +304,30 @@ def _cut_before(row: str, table: str) -> bool:
     return not all(cell in table for cell in cells if cell)
 
 
-def _distinct(scored: Sequence[Picked]) -> list[Picked]:
-    """Best first, each text once: a unit equal to or inside a better one (or holding it) is left out."""
+def _translated(p: Picked, k: Picked, hits: Sequence[Hit], alternates: dict[str, dict[str, str]]) -> bool:
+    """Is ``p`` a translation of the better unit ``k`` (the other language's page saying the same)?"""
+    a, b = hits[p.hit_index].chunk, hits[k.hit_index].chunk
+    if p.vector is None or k.vector is None or not a.language or not b.language or a.language == b.language:
+        return False
+    close = float(np.dot(p.vector, k.vector))
+    figures, others = set(_FIGURE.findall(p.text)), set(_FIGURE.findall(k.text))
+    if close >= TRANSLATED or (figures and figures == others and close >= SAME_FIGURES):
+        return True
+    return close >= TWIN_SAME and twin_key(a, b.language, alternates) in {b.source, b.url}
+
+
+def _distinct(
+    scored: Sequence[Picked], hits: Sequence[Hit] = (), alternates: dict[str, dict[str, str]] | None = None
+) -> list[Picked]:
+    """Best first, each text once: a unit equal to or inside a better one (or holding it) is left out, and
+    so is a translation of a better one."""
     kept: list[Picked] = []
     keys: list[str] = []
     for p in scored:
         key = _key(p.text)
         if any(key == k or key in k or (k in key and len(k) > 40) for k in keys):
+            continue
+        if hits and any(_translated(p, k, hits, alternates or {}) for k in kept):
             continue
         # a table and one of its rows (written with the header's names, so never inside the table's text),
         # unless the table is quoted cut short before that row ("…"): then the row is what answers
@@ -323,7 +351,7 @@ def pick_units(
     rows: Sequence[int],
 ) -> list[Picked]:
     """The units that best answer ``query`` from the top passages, best first."""
-    distinct = _distinct(score_units(query, hits, index, query_vector, rows))
+    distinct = _distinct(score_units(query, hits, index, query_vector, rows), hits, index.alternates)
     if not distinct:
         return []
     best = distinct[0].score
@@ -386,7 +414,7 @@ def score_units(
             }
             score = sum(WEIGHTS[name] * value for name, value in features.items())
             after = next((u.text for u in listed[position + 1 :] if u.kind in QUOTABLE), "")
-            scored.append(Picked(unit.text, h, position, score, unit.kind, after, unit.part, features))
+            scored.append(Picked(unit.text, h, position, score, unit.kind, after, unit.part, features, unit.vector))
     scored.sort(key=lambda p: -p.score)
     return scored
 

@@ -167,6 +167,33 @@ def test_a_table_is_not_quoted_beside_one_of_its_own_rows():
     assert _distinct([row, table, other, elsewhere]) == [row, other, elsewhere]
 
 
+def test_an_english_question_gets_one_language_of_a_fact_its_two_twin_pages_both_state():
+    """Defect: "In how many cities … more than 10 users?" was answered with the Dutch sentence and then its
+    French translation from the twin page, two cards for one fact. The unit vectors are the sentence
+    model's (USE), as ingest stores them."""
+    from bot.select import Picked, _distinct
+    from gidsbot.embeddings import USEEmbeddings
+    from gidsbot.types import Chunk, Hit
+
+    texts = [
+        "In 88 steden en gemeenten raadplegen jaarlijks meer dan 10 aankopers de gids.",
+        "Dans 88 villes et communes, plus de 10 acheteurs consultent le guide chaque année.",
+        "De gids wordt elk jaar herzien door de federale werkgroep.",
+        "Les critères de la fiche Papier datent de 2022.",
+    ]
+    vectors = USEEmbeddings().embed_array(texts)
+    nl = Chunk("a", "https://gids.test/nl/over", "Over de gids", "", None, "nl", " ".join(texts[0::2]))
+    fr = Chunk("b", "https://gids.test/fr/a-propos", "À propos du guide", "", None, "fr", " ".join(texts[1::2]))
+    hits = [Hit(nl, 1.0), Hit(fr, 0.9)]
+    twins = {nl.source: {"fr": fr.source}, fr.source: {"nl": nl.source}}
+    units = [
+        Picked(t, i % 2, i // 2, 1.0 - 0.1 * i, vector=v) for i, (t, v) in enumerate(zip(texts, vectors, strict=True))
+    ]
+    kept = [p.text for p in _distinct(units, hits, twins)]
+    assert kept == [texts[0], texts[2], texts[3]]  # the translation goes, other sentences of the twin stay
+    assert [p.text for p in _distinct(units)] == texts  # with no passages to tell languages, nothing is judged
+
+
 def test_two_quoted_tables_may_share_a_header_but_no_row_is_said_twice():
     from bot.evaluate import repeated_sentences
     from gidsbot.types import Answer

@@ -38,8 +38,9 @@ OUT = HERE / "out"
 # stop 23 before any change, measured at its end and diagnosed in stop 24; heldout4: written at the start
 # of stop 24 before any change, measured at its end (no answer read; its figures steered one choice, the
 # revert of a refit: bench/README.md), diagnosed in stop 26; heldout5: written by two helpers at the start of
-# stop 26 (never read while tuning); heldout6: written by two helpers at the start of stop 27, before any change
-PARTS = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+# stop 26 (never read while tuning); heldout6: written by two helpers at the start of stop 27, before any change;
+# heldout7: written by two helpers in stop 28 (after its first three changes, before the rest; never read)
+PARTS = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 FITTED_PARTS = PARTS[:2]  # what the fitting scripts compute and print, and what --part both measures
 
 

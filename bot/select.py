@@ -21,7 +21,7 @@ from bot.retrieve import LoadedIndex, Sentence, heading_key
 from bot.twins import twin_key
 from gidsbot.text import MONTH, YEAR, fold, term_variants
 from gidsbot.types import Chunk, Hit
-from gidsbot.units import CELL, QUOTABLE
+from gidsbot.units import CELL, DOCUMENT_LINK, QUOTABLE
 
 __all__ = ["DATE", "SEEN_KINDS", "NUMBER", "WEIGHTS", "Picked", "coverage", "idf", "pick_units", "score_units"]
 
@@ -75,8 +75,6 @@ _POINTER = re.compile(
     r"|\b(?:voir|voyez|consultez) (?:aussi )?la (?:fiche|page)\b|\bsee (?:also )?the (?:sheet|page|fact ?sheet)\b",
     re.I,
 )
-# a line naming a linked file: "Modelbestek levering van laptops (PDF, 3 blz.)"
-_DOCUMENT_LINK = re.compile(r"\([^()]*\b(?:PDF|DOCX?|XLSX?|ODT|Word|Excel)\b[^()]*\)\s*\.?\s*$", re.I)
 # a number that names a part of a document ("tabel 2", "annexe 3", "article 15", "punt 4"), or "both": no figure
 _REFERENCE = re.compile(
     r"\b(?:tabel|tableau|table|figuur|figure|bijlage|annexe|annex|hoofdstuk|chapitre|chapter|punt|point|artikel"
@@ -249,14 +247,22 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
         out["contact"] = 0.2 if _CONTACT.search(text) else -0.1
     if text.rstrip().endswith("?"):
         out["question"] = -0.3
-    pointer = _DOCUMENT_LINK.search(unit.text) or _POINTER.search(unit.text)
-    if "where" not in kinds and pointer and len(unit.text.split()) <= 25:
+    pointer = DOCUMENT_LINK.search(unit.text) or _POINTER.search(unit.text)
+    if "where" not in kinds and ((pointer and len(unit.text.split()) <= 25) or _links_list(unit)):
         out[
             "link"
         ] = -0.3  # the name of a linked document ("Modelbestek (PDF, 3 blz.)") says what is in it, not what it says
     if unit.kind == "sentence" and len(text.split()) > 60:
         out["long"] = -0.1
     return out
+
+
+def _links_list(unit: Sentence) -> bool:
+    """A list whose items are mostly linked documents ("- Modelbestek laptops (PDF, 3 blz.)"): where to read
+    on, however long, never what the documents say."""
+    items = [line for line in unit.text.split("\n") if line.lstrip().startswith("- ")]
+    links = sum(bool(DOCUMENT_LINK.search(item)) for item in items)
+    return unit.kind == "list" and bool(items) and 2 * links >= len(items)
 
 
 _ITEM_LINE = re.compile(r"^\s*- (.*?)(?:\s*\([^()]*\))?\s*[.;,]?\s*$")

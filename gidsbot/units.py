@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from gidsbot.text import MONTH, YEAR, sentences
 
-__all__ = ["MAX_UNIT_WORDS", "QUOTABLE", "Unit", "answer_units", "is_lead"]
+__all__ = ["DOCUMENT_LINK", "MAX_UNIT_WORDS", "QUOTABLE", "Unit", "answer_units", "is_lead"]
 
 MAX_UNIT_WORDS = 140
 QUOTABLE = frozenset({"sentence", "list", "item", "table", "row"})
@@ -43,6 +43,8 @@ _POINTS_DOWN = re.compile(
 )
 # an announcing sentence this long, or with a figure, states something of its own
 _ANNOUNCEMENT_WORDS = 20
+# a line naming a linked file: "Modelbestek levering van laptops (PDF, 3 blz.)"
+DOCUMENT_LINK = re.compile(r"\([^()]*\b(?:PDF|DOCX?|XLSX?|ODT|Word|Excel)\b[^()]*\)\s*\.?\s*$", re.I)
 _TOC = re.compile(
     r"\((?:zie|voir|see|cf\.?)\b[^)]{0,60}\)\s*[.;]?\s*$|\.{4,}\s*\d+\s*$|…{2,}\s*\d+\s*$",
     re.I,
@@ -89,8 +91,9 @@ def _prose_kind(sentence: str) -> str:
 
 
 def _says(item: str) -> bool:
-    """A list item that says something, not a title or a link ("Omzendbrief van 16 mei 2014")."""
-    return bool(_SENTENCE_END.search(item)) or _words(item) >= 10
+    """A list item that says something, not a title or a link ("Omzendbrief van 16 mei 2014", "Modelbestek
+    levering van laptops (PDF, 3 blz.)")."""
+    return not DOCUMENT_LINK.search(item) and (bool(_SENTENCE_END.search(item)) or _words(item) >= 10)
 
 
 def _bounded(lead: str, lines: list[str]) -> str:

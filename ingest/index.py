@@ -95,7 +95,8 @@ class Previous:
 # (fetched whole, no conditional request) instead of keeping the passages the old reading made; passages
 # that come out the same keep their vectors. 2: PDF tables in space-aligned columns, rows and items kept
 # line under line. 3: a table's numbered title ("Tableau 2 – … (WLTP)") is its lead whatever it ends with.
-# 4: a sentence that only points below it, with nothing after it, is a ``lead``.
+# 4: a sentence that only points below it, with nothing after it, is a ``lead``; a list item naming a linked
+# document ("Modelbestek laptops (PDF, 3 blz.)") is a ``heading``.
 READER = 4
 
 

@@ -134,3 +134,23 @@ def test_a_sentence_that_names_a_threshold_below_or_the_following_year_still_sta
         "criteria hieronder."
     )
     assert all(kind == "sentence" for kind, _ in kinds(text))
+
+
+def test_an_item_that_names_a_linked_document_is_where_to_read_not_an_answer():
+    """Defect: "Modelbestek levering van laptops (PDF in het Nederlands, 3 blz.)" was quoted as the answer to
+    how long the model specification's framework agreement runs."""
+    from bot.select import _links_list
+
+    text = (
+        "Het modelbestek bestaat alleen in het Nederlands:\n"
+        "- Modelbestek levering van draagbare computers (PDF in het Nederlands, 3 blz.)\n"
+        "- Veelgestelde vragen over de aankoop van ICT-materiaal (Word, 12 blz.)"
+    )
+    units = answer_units(text)
+    by_text = {u.text: u.kind for u in units}
+    assert by_text["Modelbestek levering van draagbare computers (PDF in het Nederlands, 3 blz.)"] not in QUOTABLE
+    listed = next(u for u in units if u.kind == "list")
+    assert _links_list(listed)
+    assert not _links_list(
+        next(u for u in answer_units("Twee labels:\n- EU Ecolabel\n- Blauer Engel") if u.kind == "list")
+    )

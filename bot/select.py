@@ -260,9 +260,10 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
 def _links_list(unit: Sentence) -> bool:
     """A list whose items are mostly linked documents ("- Modelbestek laptops (PDF, 3 blz.)"): where to read
     on, however long, never what the documents say."""
+    if unit.kind != "list":
+        return False
     items = [line for line in unit.text.split("\n") if line.lstrip().startswith("- ")]
-    links = sum(bool(DOCUMENT_LINK.search(item)) for item in items)
-    return unit.kind == "list" and bool(items) and 2 * links >= len(items)
+    return bool(items) and 2 * sum(bool(DOCUMENT_LINK.search(item)) for item in items) >= len(items)
 
 
 _ITEM_LINE = re.compile(r"^\s*- (.*?)(?:\s*\([^()]*\))?\s*[.;,]?\s*$")

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from wordfreq import zipf_frequency
 
+from bot.measures import holds_measure
 from bot.query import Query
 from bot.retrieve import LoadedIndex
 from bot.select import SEEN_KINDS, Picked, coverage, idf
@@ -213,8 +214,9 @@ def threshold(baseline: float) -> float:
 def _unmet(query: Query, picked: Sequence[Picked]) -> bool:
     """Does the question ask for a kind of answer (a date, a figure, an amount, an identifier, a contact)
     that none of the units to be quoted holds? "Hoeveel kost een licentie?" is not answered by a
-    sentence about licences without an amount."""
-    return any(kind in query.kinds and not _holds(kind, picked) for kind in SEEN_KINDS)
+    sentence about licences without an amount, "How loud …?" not by a figure without decibels."""
+    unmeasured = bool(query.measures) and not any(holds_measure(p.text, query.measures) for p in picked)
+    return unmeasured or any(kind in query.kinds and not _holds(kind, picked) for kind in SEEN_KINDS)
 
 
 def _holds(kind: str, picked: Sequence[Picked]) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.measures import asked_measures
 from bot.wordforms import names, scene_words, spellings
 from gidsbot.glossary import translations
 from gidsbot.text import content_words, fold, term_variants
@@ -173,6 +174,7 @@ class Query:
     names: frozenset[str] = field(default_factory=frozenset)
     scene: frozenset[str] = field(default_factory=frozenset)
     compared: frozenset[str] = field(default_factory=frozenset)
+    measures: frozenset[str] = field(default_factory=frozenset)  # the unit the asked figure is in (bot/measures.py)
 
     @property
     def search(self) -> str:
@@ -207,6 +209,7 @@ def read_query(text: str, language: str, asked: str = "", context: str = "", wri
         names=frozenset(names(asked)),
         scene=frozenset(scene_words(asked)),
         compared=compared_years(asked, kinds),
+        measures=asked_measures(asked, kinds),
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.centering import centred
+from bot.measures import MONEY
 from bot.query import Query, asks_how_often
 from bot.retrieve import LoadedIndex, Sentence, heading_key
 from bot.twins import twin_key
@@ -62,10 +63,6 @@ _ORGANISATION = re.compile(
 # an identifier a "which standard / regulation / article" question asks for: EN 12281, ISO 14001,
 # 2012/27/EU, 995/2010, article 52, CPV 30213100-6
 _CODE = re.compile(r"\b(?:[A-Z]{2,}[ -]?\d[\d.:-]*|\d{2,4}/\d{1,4}(?:/\w+)?|(?:art(?:ikel|icle)?\.?|§)\s*\d+\w*)", re.I)
-# an amount, or no cost at all ("Het label is gratis" answers "Wat kost het label?")
-_MONEY = re.compile(
-    r"€|\b(?:euros?|EUR|eurocent|gratis|kosteloos|kosteloze|gratuite?s?|sans frais|free of charge|at no cost)\b", re.I
-)
 # the kinds of answer a unit can be seen to hold or lack: each has a feature of the same name (_fit)
 SEEN_KINDS = ("date", "number", "code", "contact", "money")
 # a sentence that sends the reader elsewhere: "Raadpleeg ook de fiche Printers.", "Voir la fiche Papier."
@@ -236,7 +233,7 @@ def _fit(unit: Sentence, query: Query) -> dict[str, float]:
         out["who"] = 0.08 if _ORGANISATION.search(text) else 0.0
         out["names"] = 0.1 if _new_names(unit.text, query.asked) else 0.0
     if "money" in kinds:
-        out["money"] = 0.2 if _MONEY.search(text) else -0.15
+        out["money"] = 0.2 if MONEY.search(text) else -0.15
     if "where" in kinds and (_WHERE.search(text) or _STREET.search(text)):
         out["where"] = 0.1
     if "definition" in kinds and _DEFINES.search(text):

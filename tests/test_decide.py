@@ -91,6 +91,37 @@ def test_a_question_whose_kind_of_answer_no_quoted_unit_holds_is_unmet():
     assert probability(_signals(unmet=1.0)) < probability(_signals())
 
 
+def test_a_figure_in_another_unit_than_the_one_asked_is_unmet():
+    """Guards against answering "how loud may a printer be" with "one device for 15 to 20 colleagues": the
+    question names a quantity (a sound level, a temperature, a share, a span of time, a fine), and a figure
+    that is not in its unit does not answer it."""
+    from bot.decide import _unmet
+    from bot.select import Picked
+
+    figure = {"number": 0.2}
+    loud = read_query("What is the maximum noise level for a printer in an open-plan office?", "en")
+    assert loud.measures == {"sound"}
+    staff = Picked("Count one printer for 15 to 20 colleagues on a floor.", 0, 0, 1.0, features=figure)
+    decibels = Picked("The printer makes at most 65 dB(A) while printing.", 0, 1, 1.0, features=figure)
+    assert _unmet(loud, [staff]) and not _unmet(loud, [staff, decibels])
+    hot = read_query("Quelle température maximale de lavage le cahier des charges fixe-t-il ?", "fr")
+    assert _unmet(hot, [Picked("Le linge est lavé au maximum 3 fois par semaine.", 0, 0, 1.0, features=figure)])
+    assert not _unmet(hot, [Picked("Lavage à 40 °C au maximum.", 0, 0, 1.0, features=figure)])
+    long = read_query("Hoe lang blijft het certificaat geldig?", "nl")
+    assert long.measures == {"duration"}
+    assert not _unmet(long, [Picked("Het certificaat blijft drie jaar geldig.", 0, 0, 1.0, features=figure)])
+    assert _unmet(long, [Picked("Het certificaat wordt per jaar gecontroleerd.", 0, 0, 1.0, features=figure)])
+    share = read_query("Welk aandeel gerecycleerd papier vraagt de fiche minstens?", "nl")
+    assert not _unmet(share, [Picked("Minstens de helft van de vezels is gerecycleerd.", 0, 0, 1.0, features=figure)])
+    # a quantity asked for by name, or opening a question written as a heading, asks for a figure in its unit
+    assert read_query("Quel taux faut-il appliquer aux offres ?", "fr").measures == {"percent"}
+    assert read_query("Boete bij laattijdige levering van meubilair?", "nl").measures == {"money"}
+    assert read_query("Prix d'une borne de recharge ?", "fr").measures == {"money"}
+    # a quantity only talked about asks for none; nor does a cost named among others ("which costs …")
+    assert read_query("Wat zegt de fiche over geluid?", "nl").measures == frozenset()
+    assert read_query("Quels coûts couvre le coût du cycle de vie ?", "fr").measures == frozenset()
+
+
 @pytest.mark.parametrize(
     ("text", "dated"),
     [
@@ -149,14 +180,15 @@ def test_a_price_asked_for_is_answered_only_with_an_amount():
     """Guards against "Hoeveel kost een garantie van oorsprong?" answered with "Eén garantie staat voor
     1 MWh": a cost question is refused unless a quoted unit names an amount, or says it costs nothing."""
     from bot.decide import _priced
-    from bot.select import _MONEY, Picked
+    from bot.measures import MONEY
+    from bot.select import Picked
 
     cost = read_query("Hoeveel kost een garantie van oorsprong?", "nl")
     figure = Picked("Eén garantie staat voor 1 MWh.", 0, 0, 1.0, features={"number": 0.2, "money": -0.15})
     amount = Picked("Eén garantie kost 0,05 euro.", 0, 1, 1.0, features={"number": 0.2, "money": 0.2})
     assert not _priced(cost, [figure]) and _priced(cost, [figure, amount])
     assert _priced(read_query("Hoeveel garanties zijn er?", "nl"), [figure])  # a count, not a price
-    assert _MONEY.search("Het label is gratis voor kleine producenten.") and not _MONEY.search(figure.text)
+    assert MONEY.search("Het label is gratis voor kleine producenten.") and not MONEY.search(figure.text)
 
 
 @pytest.mark.slow

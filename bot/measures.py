@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MEASURES", "MONEY", "asked_measures", "holds_measure"]
+__all__ = ["MONEY", "asked_measures", "holds_measure"]
 
 # a span of time is a number (in figures or words) before a unit of time: "30 kalenderdagen", "twee jaar"
 _COUNT = (
@@ -23,7 +23,7 @@ _TIME = (
     r"|years?|uur|uren|heures?|hours?|minuten|minutes?"
 )
 # measure -> (how a question names the quantity, how a unit writes a figure of it)
-MEASURES: dict[str, tuple[str, str]] = {
+_MEASURES: dict[str, tuple[str, str]] = {
     "percent": (
         r"percentage|pourcentage|procent|percent|aandeel|quelle part|proportion|share|taux|rate|ratio",
         # "20 %", "de helft", "one in three": a share however written
@@ -41,8 +41,8 @@ MEASURES: dict[str, tuple[str, str]] = {
         r"€|\b(?:euros?|EUR|eurocent|gratis|kosteloos|kosteloze|gratuite?s?|sans frais|free of charge|at no cost)\b",
     ),  # an amount, or no cost at all ("Het label is gratis" answers "Wat kost het label?")
 }
-_ASKED = {name: re.compile(rf"(?<![\w'])(?:{asked})(?![\w])", re.I) for name, (asked, _) in MEASURES.items()}
-_HELD = {name: re.compile(held, re.I) for name, (_, held) in MEASURES.items()}
+_ASKED = {name: re.compile(rf"(?<![\w'])(?:{asked})(?![\w])", re.I) for name, (asked, _) in _MEASURES.items()}
+_HELD = {name: re.compile(held, re.I) for name, (_, held) in _MEASURES.items()}
 # A figure is asked for ("hoeveel", "combien", "how long", a minimum): the quantity the question names says
 # in what unit. So does a quantity asked for by name ("Quel taux d'actualisation …", "Welk budget …"), or one
 # that opens a question written as a heading ("Prix d'une borne de recharge ?", "Boete bij …?"); a price then
@@ -52,7 +52,7 @@ _PRICE = r"prijs|kostprijs|prix|price"
 _NAMING = r"(?:^\W*|\b(?:welke?|quel(?:le)?s?|what|which)\s+(?:\w+\s+)?)"
 _NAMED = {
     name: re.compile(rf"{_NAMING}(?:{asked}{'|' + _PRICE if name == 'money' else ''})(?![\w])", re.I)
-    for name, (asked, _) in MEASURES.items()
+    for name, (asked, _) in _MEASURES.items()
 }
 MONEY = _HELD["money"]
 
@@ -64,5 +64,5 @@ def asked_measures(question: str, kinds: frozenset[str]) -> frozenset[str]:
 
 
 def holds_measure(text: str, measures: frozenset[str]) -> bool:
-    """Does ``text`` state a figure in one of ``measures`` (or is nothing asked)?"""
-    return not measures or any(_HELD[name].search(text) for name in measures)
+    """Does ``text`` state a figure in one of ``measures``?"""
+    return any(_HELD[name].search(text) for name in measures)

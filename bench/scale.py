@@ -10,8 +10,9 @@ development guide's (bench/devguide.py): every document, chunk and answer unit i
 new URL, and each copy's vectors are the original's with a little noise (then normalised), so that
 the copies rank differently. The vocabulary stays the guide's. Each question is asked once to warm
 up, then timed once in process with the real models; the original index is timed the same way.
-Past ``HNSW_FROM`` passages the grown vectors are stored as ingestion stores them (HNSW); the last
-line compares that search with exact search over the same vectors: recall@10 and milliseconds.
+Past ``APPROXIMATE_FROM`` passages the grown vectors are stored as ingestion stores them (in blocks,
+with the centroids of the lists an approximate search visits); the last line compares that search with
+exact search over the same vectors: recall@10 and milliseconds.
 """
 
 from __future__ import annotations
@@ -42,16 +43,19 @@ def _jitter(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def grow(source_root: Path, target_root: Path, chunks: int, search: str = "", seed: int = 7) -> Path:
     """Write ``target_root`` as a copy of the current version under ``source_root`` repeated to ``chunks``.
-    ``search`` is how the passages' vectors are written: ``flat``, ``hnsw``, or (empty) as ingestion would
-    write that many (HNSW from ``HNSW_FROM`` passages)."""
+    ``search`` is how the passages' vectors are searched: ``flat``, ``lists``, or (empty) as ingestion would
+    store that many (lists from ``APPROXIMATE_FROM`` passages)."""
     from gidsbot.index import (
-        HNSW_FROM,
+        APPROXIMATE_FROM,
         SCHEMA,
         Manifest,
         file_digests,
         insert,
+        lists_name,
         read_matrix,
         resolve_version,
+        train_lists,
+        write_blocks,
         write_vectors,
     )
 
@@ -105,11 +109,17 @@ def grow(source_root: Path, target_root: Path, chunks: int, search: str = "", se
     write_vectors(folder / "units.faiss", grown_units, unit_vectors.shape[1], "float16")
     words = read_matrix(source, stored, "words.faiss")
     write_vectors(folder / "words.faiss", words, words.shape[1], "float16")
-    kind = search or ("hnsw" if total >= HNSW_FROM else "flat")
+    kind = search or ("lists" if total >= APPROXIMATE_FROM else "flat")
+    manifest["blocks"] = {}
     for model in manifest["models"]:
         base = read_matrix(source, stored, model["file"])
-        grown = np.vstack([base] + [_jitter(base, rng) for _ in range(copies - 1)])
-        write_vectors(folder / model["file"], grown, base.shape[1], kind)
+        grown = np.vstack([base] + [_jitter(base, rng) for _ in range(copies - 1)])[:total]
+        stem = Path(model["file"]).stem
+        manifest["blocks"][model["file"]] = write_blocks(folder, stem, grown, base.shape[1], [len(grown)])
+        if kind == "lists":
+            centroids = train_lists(grown)
+            lists = lists_name(model["file"])
+            manifest["blocks"][lists] = write_blocks(folder, lists, centroids, base.shape[1], [len(centroids)])
     manifest["version"] = version
     manifest["counts"] = {**manifest.get("counts", {}), "chunks": total}
     manifest["files"] = file_digests(folder)
@@ -132,17 +142,16 @@ def _one_by_one(index: object, queries: np.ndarray, depth: int) -> float:
 
 def recall(index: Path, asked: list[dict], depth: int = 10) -> dict[str, float]:
     """Per dense model, the share of exact search's top ``depth`` passages that the index's own search
-    (HNSW) finds too, over the questions' vectors; and the search time of each."""
+    (through its lists) finds too, over the questions' vectors; and the search time of each."""
     import faiss
 
     from bot import Bot
-    from gidsbot.index import read_vectors
 
     bot = Bot.load(index)
     out: dict[str, float] = {}
-    for model, searched, meta in zip(bot.retriever.models, bot.index.dense, bot.index.manifest.models, strict=True):
+    for model, searched, vectors in zip(bot.retriever.models, bot.index.dense, bot.index.vectors, strict=True):
         exact = faiss.IndexFlatIP(searched.d)
-        exact.add(read_vectors(bot.index.files.dir / meta["file"]))
+        exact.add(np.ascontiguousarray(vectors, dtype=np.float32))
         queries = np.vstack(
             [bot.retriever.query_vectors(q["question"])[bot.retriever.models.index(model)] for q in asked]
         )
@@ -152,7 +161,7 @@ def recall(index: Path, asked: list[dict], depth: int = 10) -> dict[str, float]:
         hits = sum(len(set(t) & set(f)) for t, f in zip(truth.tolist(), found.tolist(), strict=True))
         out[f"{model.name} recall@{depth}"] = round(hits / (depth * len(queries)), 4)
         out[f"{model.name} exact ms"] = round(exact_ms, 3)
-        out[f"{model.name} {'hnsw' if isinstance(searched, faiss.IndexHNSW) else 'flat'} ms"] = round(own_ms, 3)
+        out[f"{model.name} {'lists' if isinstance(searched, faiss.IndexIVF) else 'flat'} ms"] = round(own_ms, 3)
     return out
 
 
@@ -183,7 +192,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chunks", type=int, default=10_000)
     parser.add_argument(
-        "--search", choices=["flat", "hnsw"], help="how to store the grown vectors (default: as ingest)"
+        "--search", choices=["flat", "lists"], help="how to search the grown vectors (default: as ingest)"
     )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -27,8 +27,10 @@ from gidsbot.errors import IndexCorrupt, IndexMismatch
 from gidsbot.index import (
     IndexFiles,
     Manifest,
+    approximate_index,
     check_files,
     chunk_from_row,
+    lists_name,
     open_db,
     read_criteria,
     read_manifest,
@@ -289,10 +291,13 @@ def load_index(root: object, version: str = "") -> LoadedIndex:
 
 
 def _searchable(files: IndexFiles, manifest: Manifest, name: str) -> faiss.Index:
-    """A passage index as it is searched: HNSW (past HNSW_FROM passages) as stored, with its search
-    breadth; float16 vectors (stored at half the bytes, in blocks) in an exact float32 index."""
+    """A passage index as it is searched: float16 vectors (stored at half the bytes, in blocks) in an exact
+    float32 index, or past APPROXIMATE_FROM passages in lists around the stored centroids; an HNSW graph
+    (what versions of before stop 30 stored past 10,000 passages) as stored, with its search breadth."""
     if name in manifest.blocks:
         vectors = read_matrix(files, manifest, name)
+        if lists_name(name) in manifest.blocks:
+            return approximate_index(vectors, read_matrix(files, manifest, lists_name(name)))
         exact = faiss.IndexFlatIP(vectors.shape[1])
         exact.add(vectors)
         return exact

@@ -24,8 +24,8 @@ import numpy as np
 from gidsbot.embeddings import NamedEmbeddings, embed_distinct, sentence_model
 from gidsbot.errors import IndexError_, IngestError
 from gidsbot.index import (
+    APPROXIMATE_FROM,
     FORMAT,
-    HNSW_FROM,
     WORDS_PER_BLOCK,
     IndexFiles,
     Manifest,
@@ -35,6 +35,7 @@ from gidsbot.index import (
     current_version,
     file_digests,
     insert,
+    lists_name,
     new_version_dir,
     now_iso,
     open_db,
@@ -42,9 +43,9 @@ from gidsbot.index import (
     read_manifest,
     read_matrix,
     resolve_version,
+    train_lists,
     write_blocks,
     write_criteria,
-    write_vectors,
 )
 from gidsbot.text import abbreviations, content_words, spelled_out, terms
 from gidsbot.types import Chunk, Criterion
@@ -311,11 +312,12 @@ def stage_version(
         ends = block_ends([c.id for c in chunks])
         blocks = {}
         for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
-            if len(chunks) >= HNSW_FROM:  # a graph is one file
-                write_vectors(staging.dense(n), matrix, model.dim, "hnsw")
-            else:
-                path = staging.dense(n)
-                blocks[path.name] = write_blocks(staging.dir, path.stem, matrix, model.dim, ends)
+            path = staging.dense(n)
+            blocks[path.name] = write_blocks(staging.dir, path.stem, matrix, model.dim, ends)
+            if len(chunks) >= APPROXIMATE_FROM:  # searched through lists: their centroids, one small file
+                centroids = train_lists(matrix)
+                lists = lists_name(path.name)
+                blocks[lists] = write_blocks(staging.dir, lists, centroids, model.dim, [len(centroids)])
         owners = [cast(int, r["chunk_row"]) for r in unit_rows]
         units_before = np.cumsum(np.bincount(owners, minlength=len(chunks)))  # units up to each passage
         unit_ends = [int(units_before[end - 1]) for end in ends if end]

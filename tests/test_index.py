@@ -343,22 +343,38 @@ def test_another_packing_of_passages_reads_every_document_again(tmp_path, corpus
     assert not again.new_version
 
 
-def test_past_hnsw_from_passages_the_index_is_approximate_and_still_answers(tmp_path, monkeypatch):
+def test_past_approximate_from_passages_the_index_searches_lists_and_a_changed_run_shares_blocks(
+    tmp_path, corpus_copy, monkeypatch
+):
+    """Guards against a large index whose vectors a changed run rewrites whole (an HNSW graph is one file):
+    past APPROXIMATE_FROM passages the vectors stay in shared blocks and only the lists' centroids are new."""
     import faiss
 
     import ingest.index
+    from bot.retrieve import load_index
 
-    monkeypatch.setattr(ingest.index, "HNSW_FROM", 5)
+    monkeypatch.setattr(ingest.index, "APPROXIMATE_FROM", 5)
     settings = _settings(tmp_path)
-    run_ingest(settings, show_progress=False)
+    run_ingest(settings, paths=[corpus_copy], show_progress=False)
     files = resolve_version(settings.index)
-    stored = faiss.read_index(str(files.dense(0)))
-    assert isinstance(stored, faiss.IndexHNSWSQ)  # the graph's vectors kept as float16
-    assert faiss.downcast_index(stored.storage).sq.qtype == faiss.ScalarQuantizer.QT_fp16
-    first_block = read_manifest(files).blocks["units.faiss"][0]
-    assert faiss.read_index(str(files.dir / first_block)).metric_type == faiss.METRIC_INNER_PRODUCT
+    manifest = read_manifest(files)
+    assert manifest.blocks["dense-0.faiss"] and len(manifest.blocks["dense-0.lists"]) == 1
+    loaded = load_index(settings.index)
+    assert all(isinstance(d, faiss.IndexIVFFlat) for d in loaded.dense)
+    # every vector is found again as its own nearest neighbour, and read back row for row
+    assert loaded.vectors[0].shape == (len(loaded.chunks), loaded.dense[0].d)
+    found = loaded.dense[0].search(loaded.vectors[0][:5], 1)[1][:, 0]
+    assert list(found) == list(range(5))
     answer = Bot.load(settings.index, settings=settings).ask("Wanneer vond de eerste Buyer Meets Supplier plaats?")
     assert answer.found and any("2018" in c.snippet for c in answer.citations)
+
+    page = next(p for p in sorted(corpus_copy.iterdir()) if p.suffix == ".txt")
+    page.write_text(page.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea over herbruikbare bekers.\n", "utf-8")
+    run_ingest(settings, paths=[corpus_copy], show_progress=False)
+    changed = resolve_version(settings.index)
+    assert changed.dir != files.dir
+    shared = [b for b in read_manifest(changed).blocks["dense-0.faiss"] if (files.dir / b).exists()]
+    assert shared and all((changed.dir / b).stat().st_ino == (files.dir / b).stat().st_ino for b in shared)
 
 
 def test_a_new_way_of_reading_pages_reads_every_page_again_and_keeps_unchanged_vectors(

@@ -1,13 +1,15 @@
 """Vectors stored in blocks named by their content, so that versions share what did not change.
 
 The vectors a version loads whole (the answer units': 34 MB of 69 at 1,000 pages; the vocabulary's:
-5.6 MB of 12 on the development guide; the passages' below ``HNSW_FROM``) are cut into blocks of
+5.6 MB of 12 on the development guide; the passages') are cut into blocks of
 about ``BLOCK_EVERY`` passages (or ``WORDS_PER_BLOCK`` words). Where a block ends depends only on the passages
 themselves (after a passage whose id hashes to a multiple of ``BLOCK_EVERY``), never on row numbers:
 a page edited, added or removed moves the boundaries of its own blocks only. Each block is a float16
 FAISS file named ``<stem>.<first 16 hex digits of its SHA-256>.faiss``; the manifest lists a matrix's
 blocks in order (``Manifest.blocks``). A block the previous version holds under the same name holds
-the same bytes, and ingest hard-links it instead of keeping a second copy (``share_unchanged``).
+the same bytes, and ingest hard-links it instead of keeping a second copy (``share_unchanged``). Past
+``APPROXIMATE_FROM`` passages the centroids of the lists the passages are searched through are one more
+block per model (``dense-<n>.lists``), new with every changed run (a fraction of a megabyte).
 
 A version written before blocks keeps its single ``units.faiss`` (and the others); :func:`read_matrix`
 reads either.

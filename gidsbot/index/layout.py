@@ -7,9 +7,10 @@
                                        size and SHA-256 of every data file
         chunks.sqlite                  documents (with crawl state), chunks, sentences, vocabulary
         dense-<n>.<hash>.faiss         one inner-product index per embedding model: float16 vectors in blocks
-                                       named by their content (blocks.py) for exact search (loaded as
-                                       float32), or ``dense-<n>.faiss``, HNSW over float16 vectors, past
-                                       ``HNSW_FROM`` passages
+                                       named by their content (blocks.py), loaded as float32 for exact
+                                       search; past ``APPROXIMATE_FROM`` passages searched through lists
+        dense-<n>.lists.<hash>.faiss   whose centroids this one file holds (an inverted-file index built
+                                       when the version is loaded, :func:`approximate_index`)
         units.<hash>.faiss             the sentence model's vectors of every answer unit and every word of
         words.<hash>.faiss             the vocabulary, row for row with their tables, in blocks, float16
         criteria.json                  the product-group fiches' criteria, one record each
@@ -46,14 +47,16 @@ from gidsbot.index.schema import FORMAT, SCHEMA, open_db
 from gidsbot.types import Criterion
 
 __all__ = [
-    "HNSW_FROM",
+    "APPROXIMATE_FROM",
     "IndexFiles",
     "Manifest",
+    "approximate_index",
     "check_files",
     "current_version",
     "file_digests",
     "ingest_lock",
     "list_versions",
+    "lists_name",
     "new_version_dir",
     "clean_staging",
     "now_iso",
@@ -66,6 +69,7 @@ __all__ = [
     "read_report",
     "read_vectors",
     "resolve_version",
+    "train_lists",
     "write_criteria",
     "write_last_run",
     "write_vectors",
@@ -235,7 +239,8 @@ def _structure(files: IndexFiles, manifest: Manifest) -> list[str]:
     except sqlite3.Error as exc:
         problems.append(f"chunks.sqlite cannot be read ({exc})")
     for model in manifest.models:
-        for name in manifest.blocks.get(model["file"]) or [model["file"]]:
+        lists = manifest.blocks.get(lists_name(model["file"]), [])
+        for name in [*(manifest.blocks.get(model["file"]) or [model["file"]]), *lists]:
             try:
                 faiss.read_index(str(files.dir / name))
             except RuntimeError:
@@ -305,22 +310,46 @@ def read_vectors(path: Path) -> np.ndarray:
     return np.asarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
 
 
-HNSW_FROM = 10_000  # passages; below this exact search costs a few milliseconds (bench/scale.py)
-HNSW_LINKS = 32  # neighbours per node: recall@10 against exact search is in bench/README.md
-HNSW_BUILD = 80  # candidates while building (efConstruction)
+APPROXIMATE_FROM = 10_000  # passages; below this exact search costs a few milliseconds (bench/scale.py)
+LIST_PROBES = 64  # lists an approximate search visits: recall@10 against exact search is in bench/README.md
+
+
+def lists_name(name: str) -> str:
+    """The key under which the manifest lists the centroids of a passage matrix (``dense-0.faiss``)."""
+    return f"{Path(name).stem}.lists"
+
+
+def train_lists(vectors: np.ndarray) -> np.ndarray:
+    """Centroids that cut ``vectors`` (normalised) into about 2·√n lists, by spherical k-means with a fixed
+    seed: about 50 passages a list at 10,000 (faiss wants 39 or more a centroid to train)."""
+    lists = max(1, min(len(vectors) // 39, round(2 * len(vectors) ** 0.5)))
+    if lists == 1:  # one list: its centroid is the mean direction
+        mean = np.asarray(vectors, dtype=np.float32).mean(axis=0, keepdims=True)
+        return mean / max(float(np.linalg.norm(mean)), 1e-12)
+    kmeans = faiss.Kmeans(vectors.shape[1], lists, niter=20, seed=1234, spherical=True)
+    kmeans.train(np.ascontiguousarray(vectors, dtype=np.float32))
+    return np.asarray(kmeans.centroids, dtype=np.float32)
+
+
+def approximate_index(vectors: np.ndarray, centroids: np.ndarray) -> faiss.Index:
+    """An inverted-file inner-product index over ``vectors`` with the stored ``centroids``: each vector goes
+    to its closest centroid's list and a search visits LIST_PROBES lists. Built at load (a tenth of a second
+    at 30,000 passages) from vectors stored in blocks, so a changed run shares the unchanged ones."""
+    quantizer = faiss.IndexFlatIP(vectors.shape[1])
+    quantizer.add(np.ascontiguousarray(centroids, dtype=np.float32))
+    index = faiss.IndexIVFFlat(quantizer, vectors.shape[1], len(centroids), faiss.METRIC_INNER_PRODUCT)
+    index.is_trained = True
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    index.make_direct_map()  # rows can be read back (LoadedIndex.vectors)
+    index.nprobe = min(LIST_PROBES, len(centroids))
+    return index
 
 
 def write_vectors(path: Path, vectors: np.ndarray, dim: int, kind: str = "flat") -> None:
-    """Write vectors with FAISS: ``flat`` (exact inner product), ``hnsw`` (approximate, for many
-    passages: a graph over float16 vectors, searched as stored) or ``float16`` (half the bytes, for
+    """Write vectors with FAISS: ``flat`` (exact inner product) or ``float16`` (half the bytes, for
     vectors that are loaded whole)."""
     if kind == "float16":
         index: faiss.Index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
-    elif kind == "hnsw":
-        # float16 storage: 42 % fewer bytes than float32 at 10,000 passages, recall@10 the same (bench/README.md)
-        fp16 = faiss.ScalarQuantizer.QT_fp16  # an int; faiss's type stubs name the wrong class for it
-        index = faiss.IndexHNSWSQ(dim, fp16, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
-        index.hnsw.efConstruction = HNSW_BUILD
     else:
         index = faiss.IndexFlatIP(dim)
     if len(vectors):

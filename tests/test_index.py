@@ -377,6 +377,40 @@ def test_past_approximate_from_passages_the_index_searches_lists_and_a_changed_r
     assert shared and all((changed.dir / b).stat().st_ino == (files.dir / b).stat().st_ino for b in shared)
 
 
+def test_a_version_searched_through_an_hnsw_graph_still_loads_and_answers(tmp_path, corpus_copy):
+    """Guards against an upgrade that strands a large index: versions written before stop 30 kept the passages'
+    vectors past 10,000 in one HNSW graph per model, and must still be searched (and reused by a changed run)."""
+    import json
+
+    import faiss
+    import numpy as np
+
+    from bot.retrieve import load_index
+    from gidsbot.index import file_digests, read_matrix
+
+    settings = _settings(tmp_path)
+    run_ingest(settings, paths=[corpus_copy], show_progress=False)
+    files = resolve_version(settings.index)
+    manifest = json.loads((files.dir / "manifest.json").read_text(encoding="utf-8"))
+    for n, model in enumerate(manifest["models"]):
+        vectors = read_matrix(files, read_manifest(files), model["file"])
+        graph = faiss.IndexHNSWSQ(vectors.shape[1], faiss.ScalarQuantizer.QT_fp16, 32, faiss.METRIC_INNER_PRODUCT)
+        graph.add(np.ascontiguousarray(vectors))
+        faiss.write_index(graph, str(files.dense(n)))
+        for block in manifest["blocks"].pop(model["file"]):
+            (files.dir / block).unlink()
+    manifest["files"] = file_digests(files.dir)
+    (files.dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    assert all(isinstance(d, faiss.IndexHNSW) for d in load_index(settings.index).dense)
+    answer = Bot.load(settings.index, settings=settings).ask("Wanneer vond de eerste Buyer Meets Supplier plaats?")
+    assert answer.found and any("2018" in c.snippet for c in answer.citations)
+    page = next(p for p in sorted(corpus_copy.iterdir()) if p.suffix == ".txt")
+    page.write_text(page.read_text(encoding="utf-8") + "\n\nEen nieuwe alinea over herbruikbare bekers.\n", "utf-8")
+    report = run_ingest(settings, paths=[corpus_copy], show_progress=False)
+    assert report.new_version and report.embedded_chunks < report.chunks  # the graph's vectors were reused
+
+
 def test_a_new_way_of_reading_pages_reads_every_page_again_and_keeps_unchanged_vectors(
     tmp_path, corpus_copy, monkeypatch
 ):

@@ -56,7 +56,7 @@ FREQUENCY = re.compile(
 _FIGURE = re.compile(r"\d[\d.,/-]*\d|\d")
 _DEFINES = re.compile(r"\b(?:is een|zijn|betekent|verwijst naar|est une?|désigne|signifie|is an?|means|refers to)\b")
 _ORGANISATION = re.compile(
-    r"\b[A-Z]{2,}\b|\b(?:dienst|agentschap|instituut|commissie|werkgroep|federale|service|institut|commission"
+    r"(?-i:\b[A-Z]{2,}\b)|\b(?:dienst|agentschap|instituut|commissie|werkgroep|federale|service|institut|commission"
     r"|groupe de travail|agency|institute|committee|working group|helpdesk)\b",
     re.I,
 )

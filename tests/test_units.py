@@ -154,3 +154,13 @@ def test_an_item_that_names_a_linked_document_is_where_to_read_not_an_answer():
     assert not _links_list(
         next(u for u in answer_units("Twee labels:\n- EU Ecolabel\n- Blauer Engel") if u.kind == "list")
     )
+
+
+def test_a_unit_names_an_organisation_by_an_acronym_in_capitals_or_an_organisation_word():
+    """Defect: the "who" shape matched every word of two letters or more (an acronym pattern compiled to ignore
+    case), so for "Wie …?" a sentence naming nobody looked as fit as one naming the FOD BOSA."""
+    from bot.select import _ORGANISATION
+
+    assert _ORGANISATION.search("De FOD BOSA coördineert de raamcontracten.")
+    assert _ORGANISATION.search("La Commission européenne publie les critères.")
+    assert not _ORGANISATION.search("De leverancier levert het meubilair binnen zes weken.")

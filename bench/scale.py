@@ -51,11 +51,9 @@ def grow(source_root: Path, target_root: Path, chunks: int, search: str = "", se
         Manifest,
         file_digests,
         insert,
-        lists_name,
         read_matrix,
         resolve_version,
-        train_lists,
-        write_blocks,
+        write_passages,
         write_vectors,
     )
 
@@ -114,12 +112,9 @@ def grow(source_root: Path, target_root: Path, chunks: int, search: str = "", se
     for model in manifest["models"]:
         base = read_matrix(source, stored, model["file"])
         grown = np.vstack([base] + [_jitter(base, rng) for _ in range(copies - 1)])[:total]
-        stem = Path(model["file"]).stem
-        manifest["blocks"][model["file"]] = write_blocks(folder, stem, grown, base.shape[1], [len(grown)])
-        if kind == "lists":
-            centroids = train_lists(grown)
-            lists = lists_name(model["file"])
-            manifest["blocks"][lists] = write_blocks(folder, lists, centroids, base.shape[1], [len(centroids)])
+        manifest["blocks"].update(
+            write_passages(folder, model["file"], grown, base.shape[1], [len(grown)], kind == "lists")
+        )
     manifest["version"] = version
     manifest["counts"] = {**manifest.get("counts", {}), "chunks": total}
     manifest["files"] = file_digests(folder)

@@ -35,7 +35,6 @@ from gidsbot.index import (
     current_version,
     file_digests,
     insert,
-    lists_name,
     new_version_dir,
     now_iso,
     open_db,
@@ -43,9 +42,9 @@ from gidsbot.index import (
     read_manifest,
     read_matrix,
     resolve_version,
-    train_lists,
     write_blocks,
     write_criteria,
+    write_passages,
 )
 from gidsbot.text import abbreviations, content_words, spelled_out, terms
 from gidsbot.types import Chunk, Criterion
@@ -312,12 +311,9 @@ def stage_version(
         ends = block_ends([c.id for c in chunks])
         blocks = {}
         for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
-            path = staging.dense(n)
-            blocks[path.name] = write_blocks(staging.dir, path.stem, matrix, model.dim, ends)
-            if len(chunks) >= APPROXIMATE_FROM:  # searched through lists: their centroids, one small file
-                centroids = train_lists(matrix)
-                lists = lists_name(path.name)
-                blocks[lists] = write_blocks(staging.dir, lists, centroids, model.dim, [len(centroids)])
+            # past APPROXIMATE_FROM passages searched through lists: their centroids are one small block more
+            approximate = len(chunks) >= APPROXIMATE_FROM
+            blocks.update(write_passages(staging.dir, staging.dense(n).name, matrix, model.dim, ends, approximate))
         owners = [cast(int, r["chunk_row"]) for r in unit_rows]
         units_before = np.cumsum(np.bincount(owners, minlength=len(chunks)))  # units up to each passage
         unit_ends = [int(units_before[end - 1]) for end in ends if end]

@@ -6,7 +6,7 @@
 - :mod:`gidsbot.index.blocks`: vectors in blocks named by their content, shared between versions.
 """
 
-from gidsbot.index.blocks import WORDS_PER_BLOCK, block_ends, read_matrix, write_blocks
+from gidsbot.index.blocks import WORDS_PER_BLOCK, block_ends, read_matrix, write_blocks, write_passages
 from gidsbot.index.layout import (
     APPROXIMATE_FROM,
     DATA_FILES,
@@ -32,7 +32,6 @@ from gidsbot.index.layout import (
     read_vectors,
     resolve_version,
     set_current,
-    train_lists,
     write_criteria,
     write_last_run,
     write_vectors,
@@ -74,9 +73,9 @@ __all__ = [
     "read_vectors",
     "resolve_version",
     "set_current",
-    "train_lists",
     "write_blocks",
     "write_criteria",
     "write_last_run",
+    "write_passages",
     "write_vectors",
 ]

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from gidsbot.index.layout import IndexFiles, Manifest, read_vectors, write_vectors
+from gidsbot.index.layout import IndexFiles, Manifest, lists_name, read_vectors, train_lists, write_vectors
 
-__all__ = ["BLOCK_EVERY", "WORDS_PER_BLOCK", "block_ends", "read_matrix", "write_blocks"]
+__all__ = ["BLOCK_EVERY", "WORDS_PER_BLOCK", "block_ends", "read_matrix", "write_blocks", "write_passages"]
 
 BLOCK_EVERY = 16  # passages a block holds on average (32: a changed run wrote 27 % more, bench/README.md)
 WORDS_PER_BLOCK = 128  # words of the vocabulary a block holds on average
@@ -65,6 +65,19 @@ def write_blocks(folder: Path, stem: str, vectors: np.ndarray, dim: int, ends: S
         write_vectors(scratch, vectors[:0], dim, "float16")
         names.append(scratch.name)
     return names
+
+
+def write_passages(
+    folder: Path, name: str, vectors: np.ndarray, dim: int, ends: Sequence[int], approximate: bool
+) -> dict[str, list[str]]:
+    """One model's passage vectors (``dense-0.faiss``) in blocks cut at ``ends`` and, when the version is to be
+    searched ``approximate``-ly, one more block with the centroids of its lists: the manifest's entries."""
+    stem = Path(name).stem
+    written = {name: write_blocks(folder, stem, vectors, dim, ends)}
+    if approximate:
+        centroids = train_lists(vectors)
+        written[lists_name(name)] = write_blocks(folder, lists_name(name), centroids, dim, [len(centroids)])
+    return written
 
 
 def read_matrix(files: IndexFiles, manifest: Manifest, name: str) -> np.ndarray:

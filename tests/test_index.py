@@ -359,6 +359,8 @@ def test_past_approximate_from_passages_the_index_searches_lists_and_a_changed_r
     files = resolve_version(settings.index)
     manifest = read_manifest(files)
     assert manifest.blocks["dense-0.faiss"] and len(manifest.blocks["dense-0.lists"]) == 1
+    first_block = manifest.blocks["units.faiss"][0]
+    assert faiss.read_index(str(files.dir / first_block)).metric_type == faiss.METRIC_INNER_PRODUCT
     loaded = load_index(settings.index)
     assert all(isinstance(d, faiss.IndexIVFFlat) for d in loaded.dense)
     # every vector is found again as its own nearest neighbour, and read back row for row

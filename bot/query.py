@@ -30,7 +30,7 @@ _KIND_PATTERNS = {
     r"|when|what date|since when|until when|which year|what year|by when|from when"
     # the Belgian official journal is cited by the date of its issue
     r"|in welk (?:belgisch )?staatsblad|dans quel moniteur(?: belge)?|in which (?:belgian )?(?:official )?gazette",
-    "number": r"hoeveel|welk percentage|welk bedrag|hoe groot|hoe lang|hoe hoog|welke drempel|hoeveelste|combien"
+    "number": r"hoeveel|welk percentage|welk bedrag|hoe groot|hoe ?lang|hoe hoog|welke drempel|hoeveelste|combien"
     r"|quel pourcentage|quel montant|quelle part|quel seuil|quelle durée|how many|how much|what percentage"
     r"|what share|which percentage|what amount|which amount|what threshold|how long|how high"
     # how often, what share, and a minimum or maximum asked for: a figure

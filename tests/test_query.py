@@ -23,6 +23,7 @@ from bot.query import answer_kinds, read_query
         ("Welk aandeel van de producten moet een ecolabel dragen?", "number"),
         ("Quelle efficacité lumineuse minimale faut-il exiger ?", "number"),
         ("Binnen welke termijn legt de inschrijver de bewijsstukken voor?", "number"),
+        ("Hoelang blijven de wisselstukken van een bureaustoel verkrijgbaar?", "number"),  # one word, as often written
         ("Peut-on exiger un label qui prouve la durabilité ?", "yes-no"),
         ("Par qui la circulaire a-t-elle été signée ?", "who"),
         ("Which standard must printers meet for recycled paper?", "code"),

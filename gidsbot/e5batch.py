@@ -18,6 +18,7 @@ guide's passages are read 2.6 times as fast, and their vectors stay within 0.999
 
 from __future__ import annotations
 
+import logging
 import re
 import struct
 import threading
@@ -29,6 +30,8 @@ from typing import Any
 import numpy as np
 
 __all__ = ["E5Batch", "E5File", "bfloat16_pays", "read_e5_file"]
+
+log = logging.getLogger("gidsbot.ingest")
 
 _MAGIC = b"E5S1"
 _BLOCK = 32  # weights per 4-bit block: one float16 scale and 16 bytes of nibbles
@@ -256,6 +259,7 @@ class E5Batch:
         if precision not in ("float32", "bfloat16"):
             raise ValueError(f"unknown precision {precision!r}: float32, bfloat16 or auto")
         self.precision = precision
+        log.info("e5 reads passages on PyTorch in %s", precision)
         encoder.dtype = getattr(torch, precision)
         encoder.bert.to(encoder.dtype)
         self.dim = model.hidden

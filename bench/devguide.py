@@ -39,8 +39,9 @@ OUT = HERE / "out"
 # of stop 24 before any change, measured at its end (no answer read; its figures steered one choice, the
 # revert of a refit: bench/README.md), diagnosed in stop 26; heldout5: written by two helpers at the start of
 # stop 26 (never read while tuning); heldout6: written by two helpers at the start of stop 27, before any change;
-# heldout7: written by two helpers in stop 28 (after its first three changes, before the rest; never read)
-PARTS = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+# heldout7: written by two helpers in stop 28 (after its first three changes, before the rest; never read);
+# heldout8: by two helpers at the end of stop 30; heldout9: by two helpers in stop 31, after its changes
+PARTS = ("tune", "heldout", *(f"heldout{n}" for n in range(2, 10)))
 FITTED_PARTS = PARTS[:2]  # what the fitting scripts compute and print, and what --part both measures
 
 

@@ -164,3 +164,26 @@ def test_a_unit_names_an_organisation_by_an_acronym_in_capitals_or_an_organisati
     assert _ORGANISATION.search("De FOD BOSA coördineert de raamcontracten.")
     assert _ORGANISATION.search("La Commission européenne publie les critères.")
     assert not _ORGANISATION.search("De leverancier levert het meubilair binnen zes weken.")
+
+
+def test_a_yes_no_question_quotes_the_sentences_that_may_settle_it(monkeypatch):
+    """Measured in stop 31: "Does Belgian law set a minimum number of quotes?" was answered with the one sentence
+    that matched it best (the thresholds), while the next one, scored a little lower, says that it does not.
+    A question asking for one date still quotes one thing and what completes it."""
+    from types import SimpleNamespace
+
+    import bot.select as select
+    from bot.query import read_query
+
+    units = [
+        select.Picked("Onder de Europese drempels zijn lichtere procedures mogelijk.", 0, 0, 1.0),
+        select.Picked("De wet legt geen minimumaantal offertes op voor zulke opdrachten.", 0, 4, 0.9),
+        select.Picked("Een opdracht van beperkte waarde blijft onder 30.000 euro.", 0, 7, 0.86),
+    ]
+    monkeypatch.setattr(select, "score_units", lambda *args: units)
+    index = SimpleNamespace(alternates={})
+    yes_no = read_query("Moet ik een minimumaantal offertes vragen?", "nl")
+    assert "yes-no" in yes_no.kinds
+    assert [p.text for p in select.pick_units(yes_no, [], index, None, [])] == [u.text for u in units]
+    when = read_query("Wanneer werden de drempels voor het laatst aangepast?", "nl")
+    assert len(select.pick_units(when, [], index, None, [])) == 2

@@ -187,3 +187,13 @@ def test_a_yes_no_question_quotes_the_sentences_that_may_settle_it(monkeypatch):
     assert [p.text for p in select.pick_units(yes_no, [], index, None, [])] == [u.text for u in units]
     when = read_query("Wanneer werden de drempels voor het laatst aangepast?", "nl")
     assert len(select.pick_units(when, [], index, None, [])) == 2
+
+
+def test_about_so_many_is_a_figure_but_a_word_ending_in_tal_is_not():
+    """Defect: "Hoeveel ondertekenaars …?" was not seen answered by "een veertigtal ondertekenaars"."""
+    from bot.select import NUMBER
+
+    for text in ("een veertigtal ondertekenaars", "une quarantaine de signataires", "dozens of buyers", "zeventig"):
+        assert NUMBER.search(text), text
+    for text in ("het aantal stijgt", "het totaal blijft gelijk", "un total élevé"):
+        assert not NUMBER.search(text), text

@@ -36,14 +36,12 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 NUMBER = re.compile(
-    r"\d|\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|vijftig|zestig"
-    r"|zeventig|tachtig|negentig|honderd|duizend|miljoen|tal|dozen|deux|trois|quatre|cinq|six|sept|huit|neuf|dix"
-    r"|onze|douze|vingt|trente|quarante|cinquante|soixante|cent|mille|million|two|three|four|five|six|seven|eight"
-    r"|nine|ten|twelve|twenty|thirty|forty|fifty|sixty|hundreds?|thousands?"
-    # about so many: "een veertigtal", "une quarantaine", "dozens of"
-    r"|(?:tien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)tal"
-    r"|(?:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|soixantaine|centaine)s?"
-    r"|milliers?|dozens)\b",
+    r"\d|\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|elf|twaalf|miljoen|tal|dozens?|deux|trois|quatre|cinq|six"
+    r"|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|soixante|cent|mille|milliers?|million|two"
+    r"|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|sixty|hundreds?|thousands?"
+    # so many, or about so many: "een veertigtal", "une quarantaine", "dozens of"
+    r"|(?:tien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)(?:tal)?"
+    r"|(?:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|soixantaine|centaine)s?)\b",
     re.I,
 )
 # how often something happens, in words: the answer to "hoe vaak / à quelle fréquence / how often"

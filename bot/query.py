@@ -55,7 +55,9 @@ _KIND_PATTERNS = {
     # a price or a cost: an amount of money
     "money": r"hoeveel kost(?:en|te|ten)?|wat kost(?:en|te|ten)?|welke prijs|wat is de prijs|quel prix"
     r"|combien co[uû]t\w*|quel est le (?:prix|co[uû]t)|how much (?:does|do|did|will) .* cost"
-    r"|what (?:does|do|did) .* cost|what price|what is the (?:price|cost)",
+    r"|what (?:does|do|did) .* cost|what price|what is the (?:price|cost)"
+    # a price in a compound or after a word: "welke elektriciteitsprijs", "quel prix maximum", "what diesel price"
+    r"|welke?\s+(?:\w+\s+)?\w*prijs\b|quel(?:le)?\s+(?:est\s+le\s+)?(?:\w+\s+)?prix\b|(?:what|which)\s+\w+\s+price\b",
     "contact": r"telefoonnummer|telefoon|e-?mailadres|mailadres|e-?mail|numéro de téléphone|téléphone|courriel"
     r"|adresse (?:e-?mail|électronique)|phone number|phone|e-?mail address|telephone"
     r"|adres|postadres|adresse|l'adresse|l’adresse|adresse postale|address|postal address",

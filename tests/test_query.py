@@ -24,6 +24,9 @@ from bot.query import answer_kinds, read_query
         ("Quelle efficacité lumineuse minimale faut-il exiger ?", "number"),
         ("Binnen welke termijn legt de inschrijver de bewijsstukken voor?", "number"),
         ("Hoelang blijven de wisselstukken van een bureaustoel verkrijgbaar?", "number"),  # one word, as often written
+        ("Met welke elektriciteitsprijs rekent de TCO-berekening?", "money"),  # a price named by a compound
+        ("Quel prix maximum le guide fixe-t-il pour une rame ?", "money"),
+        ("What diesel price does the calculation assume?", "money"),
         ("Peut-on exiger un label qui prouve la durabilité ?", "yes-no"),
         ("Par qui la circulaire a-t-elle été signée ?", "who"),
         ("Which standard must printers meet for recycled paper?", "code"),

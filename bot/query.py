@@ -52,12 +52,11 @@ _KIND_PATTERNS = {
     "code": r"(?:welke?|quel(?:le)?s?|which|what|in|under|onder|dans|sous)\s+(?:[\w'-]+\s+){0,2}?(?:norms?|normen"
     r"|normes?|standaard(?:en)?|standards?|richtlijn(?:en)?|directives?|verordening(?:en)?|règlements?|regulations?"
     r"|artikel(?:en)?|articles?|besluit|décision|decision|code|nummer|numéro|number)",
-    # a price or a cost: an amount of money
-    "money": r"hoeveel kost(?:en|te|ten)?|wat kost(?:en|te|ten)?|welke prijs|wat is de prijs|quel prix"
-    r"|combien co[uû]t\w*|quel est le (?:prix|co[uû]t)|how much (?:does|do|did|will) .* cost"
-    r"|what (?:does|do|did) .* cost|what price|what is the (?:price|cost)"
-    # a price in a compound or after a word: "welke elektriciteitsprijs", "quel prix maximum", "what diesel price"
-    r"|welke?\s+(?:\w+\s+)?\w*prijs\b|quel(?:le)?\s+(?:est\s+le\s+)?(?:\w+\s+)?prix\b|(?:what|which)\s+\w+\s+price\b",
+    # a price or a cost, an amount of money: "welke (elektriciteits)prijs", "quel prix (maximum)", "what price"
+    "money": r"hoeveel kost(?:en|te|ten)?|wat kost(?:en|te|ten)?|wat is de prijs|welke?\s+(?:\w+\s+)?\w*prijs\b"
+    r"|quel(?:le)?\s+(?:est\s+le\s+)?(?:\w+\s+)?prix\b|combien co[uû]t\w*|quel est le co[uû]t"
+    r"|how much (?:does|do|did|will) .* cost|what (?:does|do|did) .* cost|(?:what|which)\s+(?:\w+\s+)?price\b"
+    r"|what is the (?:price|cost)",
     "contact": r"telefoonnummer|telefoon|e-?mailadres|mailadres|e-?mail|numéro de téléphone|téléphone|courriel"
     r"|adresse (?:e-?mail|électronique)|phone number|phone|e-?mail address|telephone"
     r"|adres|postadres|adresse|l'adresse|l’adresse|adresse postale|address|postal address",

@@ -310,9 +310,9 @@ def stage_version(
         # rewrites only the blocks of what changed and hard-links the others (gidsbot/index/blocks.py)
         ends = block_ends([c.id for c in chunks])
         blocks = {}
+        # past APPROXIMATE_FROM passages searched through lists: their centroids are one small block more a model
+        approximate = len(chunks) >= APPROXIMATE_FROM
         for n, (model, matrix) in enumerate(zip(models, matrices, strict=True)):
-            # past APPROXIMATE_FROM passages searched through lists: their centroids are one small block more
-            approximate = len(chunks) >= APPROXIMATE_FROM
             blocks.update(write_passages(staging.dir, staging.dense(n).name, matrix, model.dim, ends, approximate))
         owners = [cast(int, r["chunk_row"]) for r in unit_rows]
         units_before = np.cumsum(np.bincount(owners, minlength=len(chunks)))  # units up to each passage

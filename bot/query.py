@@ -46,7 +46,8 @@ _KIND_PATTERNS = {
     # "qui" and "who" ask who only at the start or after a preposition: "un label qui prouve" is a relative
     "who": r"wie|welke organisatie|welke dienst|welke instantie|^\s*qui|(?:à|par|pour|avec|chez|de) qui"
     r"|quel organisme|quelle organisation|quel service|^\s*who|(?:to|by|for|with|from) whom?"
-    r"|which organi[sz]ation|which body|which service",
+    # an adjective or two before the noun: "welke Vlaamse organisatie", "which Canadian organisation"
+    r"|(?:welke|which)\s+(?:[\w-]+\s+){0,2}(?:organisatie|organi[sz]ation|body|service)",
     "where": r"waar|op welke website|où|sur quel site|where|on which website",
     # an identifier: a standard, a directive or regulation, an article, a decision's number
     "code": r"(?:welke?|quel(?:le)?s?|which|what|in|under|onder|dans|sous)\s+(?:[\w'-]+\s+){0,2}?(?:norms?|normen"
@@ -108,6 +109,13 @@ _COMPARED_YEAR = re.compile(
     re.I,
 )
 
+# "Is label A older than label B?" is answered by the dates of both
+_COMPARED_AGE = re.compile(
+    r"\b(?:ouder|jonger|recenter|nieuwer|eerder|later|older|younger|newer|earlier|later"
+    r"|plus (?:ancien|ancienne|récent|récente|jeune|tôt|tard))\s+(?:dan|que|qu'|qu’|than)\b",
+    re.I,
+)
+
 
 def compared_years(question: str, kinds: frozenset[str] | None = None) -> frozenset[str]:
     """The years a yes/no question compares with ("avant la fin de l'année 2020"): no key word to be held.
@@ -148,7 +156,7 @@ def answer_kinds(question: str) -> frozenset[str]:
         kinds.add("yes-no")
         if _COMPARED_FIGURE.search(question):
             kinds.add("number")
-        if _COMPARED_YEAR.search(question):
+        if _COMPARED_YEAR.search(question) or _COMPARED_AGE.search(question):
             kinds.add("date")
     return frozenset(kinds)
 

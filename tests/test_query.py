@@ -36,6 +36,8 @@ from bot.query import answer_kinds, read_query
         ("Quelle est l'adresse e-mail du helpdesk ?", "contact"),
         ("In welk Belgisch Staatsblad verscheen het besluit?", "date"),  # an issue is named by its date
         ("Dans quel Moniteur belge la loi a-t-elle paru ?", "date"),
+        ("Which Canadian organisation also signed the pact?", "who"),  # an adjective before the noun
+        ("Welke Vlaamse organisatie zette de Green Deal op?", "who"),
     ],
 )
 def test_the_kind_of_answer_wanted(question, kind):
@@ -258,6 +260,11 @@ def test_a_yes_no_question_that_compares_with_a_figure_or_a_year_wants_it():
     assert answer_kinds("Zou een aankoopcentrale dat ook mogen doen?") == {"yes-no"}
     assert answer_kinds("Werden er in 2022 meer opdrachten gegund dan in 2021?") == {"yes-no"}
     assert answer_kinds("Mag ik een label eisen?") == {"yes-no"}
+    # which of two is older is settled by both dates ("created in 1989" against "1992")
+    assert {"yes-no", "date"} <= answer_kinds("Is the Nordic Swan label older than the EU Ecolabel?")
+    assert {"yes-no", "date"} <= answer_kinds("Le Cygne nordique est-il plus ancien que l'Ecolabel européen ?")
+    assert {"yes-no", "date"} <= answer_kinds("Is het FSC-label ouder dan PEFC?")
+    assert "date" not in answer_kinds("Is the EU Ecolabel stricter than the Nordic Swan?")
 
 
 def test_a_follow_up_s_date_is_not_the_one_its_context_names():

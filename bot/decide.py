@@ -78,6 +78,7 @@ FRAME_WORDS = frozenset(
     considered deem deems deemed regard regards regarded
     procent percentage pourcentage percent aantal nombre number bedrag montant amount datum date jaar annee
     year dag jour day termijn delai period periode hoelang nummer numero adres adresse address
+    mailadres emailadres telefoonnummer courriel email mail
     exact exacte exacts exactes citer""".split()
 )  # the last line names the kind of answer wanted (a figure, a date), which the choice of unit sees to
 

@@ -28,6 +28,7 @@ _KIND_PATTERNS = {
     "date": r"wanneer|welke datum|op welke dag|sinds wanneer|tot wanneer|in welk jaar|welk jaar|vanaf wanneer"
     r"|tegen wanneer|quand|quelle date|depuis quand|jusqu'à quand|en quelle année|quelle année|à partir de quand"
     r"|when|what date|since when|until when|which year|what year|by when|from when"
+    r"|welke jaren|quelles années|which years|what years"
     # the Belgian official journal is cited by the date of its issue
     r"|in welk (?:belgisch )?staatsblad|dans quel moniteur(?: belge)?|in which (?:belgian )?(?:official )?gazette",
     "number": r"hoeveel|welk percentage|welk bedrag|hoe groot|hoe ?lang|hoe hoog|welke drempel|hoeveelste|combien"
@@ -109,6 +110,12 @@ _COMPARED_YEAR = re.compile(
     re.I,
 )
 
+# how long something has been so ("Hoelang … al?", "Depuis combien de temps …?", "How long has …?"): since when
+_SINCE = re.compile(
+    r"\bhoe ?lang\b(?=[^?]*\bal\b)|\bsinds hoe ?lang\b|\bdepuis combien de (?:temps|mois|ann[ée]es)\b"
+    r"|\bhow long (?:has|have|had)\b(?![^?]*\bto\b)",
+    re.I,
+)
 # "Is label A older than label B?" is answered by the dates of both
 _COMPARED_AGE = re.compile(
     r"\b(?:ouder|jonger|recenter|nieuwer|eerder|later|older|younger|newer|earlier|later"
@@ -152,6 +159,8 @@ def answer_kinds(question: str) -> frozenset[str]:
     # "Faut-il un label ?" asks yes or no; "Quelle efficacité faut-il exiger ?" asks for a value
     french_yes_no = bool(_INVERSION.search(question)) and not kinds and not _WH_WORD.search(question.strip())
     asks_yes_no = (opener and opener.group().lower() not in {"les", "la", "le", "un", "une"}) or french_yes_no
+    if _SINCE.search(question):  # "Hoelang … al?" is answered by "sinds 2005"
+        kinds = (kinds - {"number"}) | {"date"}
     if asks_yes_no and not kinds & {"date", "number", "who", "where"}:
         kinds.add("yes-no")
         if _COMPARED_FIGURE.search(question):
@@ -218,7 +227,7 @@ def read_query(text: str, language: str, asked: str = "", context: str = "", wri
         names=frozenset(names(asked)),
         scene=frozenset(scene_words(asked)),
         compared=compared_years(asked, kinds),
-        measures=asked_measures(asked, kinds),
+        measures=frozenset() if _SINCE.search(asked) else asked_measures(asked, kinds),
     )
 
 

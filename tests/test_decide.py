@@ -264,3 +264,19 @@ def test_words_of_a_sentence_that_sets_the_scene_weigh_less():
     assert {"bureaus", "stoelen"} <= setting and "leverancier" not in setting
     assert scene_words("Welke labels gelden voor papier?") == set()
     assert scene_words("Welke labels gelden? En voor papier?") == set()  # two questions: no scene
+
+
+def test_the_word_naming_a_contact_asked_for_is_frame_and_a_how_long_already_asks_since_when(real_bot):
+    """Defects found on real guide pages: "Naar welk mailadres kan ik een voorbeeld doorsturen?" was refused
+    beside the sentence ending in the address ("mailadres" weighed as a concept the quote lacked), and "Hoelang
+    stuurt het instituut al het beleid?" was refused beside "Depuis 2005 …" (no span of time was quoted)."""
+    query = read_query("Naar welk mailadres kan ik een geslaagd voorbeeld doorsturen?", "nl")
+    assert "contact" in query.kinds
+    row = next(r for r, c in enumerate(real_bot.index.chunks) if c.text.strip())
+    held = real_bot.judge.held(query, [(row, 0)])
+    assert "mailadres" not in held and "voorbeeld" in held
+    for question in ("Hoelang stuurt het instituut al het beleid?", "How long has the label existed?"):
+        since = read_query(question, "nl")
+        assert "date" in since.kinds and "number" not in since.kinds and not since.measures
+    lasting = read_query("Hoelang blijven de wisselstukken beschikbaar?", "nl")  # a span of time, not a date
+    assert "number" in lasting.kinds and lasting.measures == {"duration"}

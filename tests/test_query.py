@@ -38,6 +38,8 @@ from bot.query import answer_kinds, read_query
         ("Dans quel Moniteur belge la loi a-t-elle paru ?", "date"),
         ("Which Canadian organisation also signed the pact?", "who"),  # an adjective before the noun
         ("Welke Vlaamse organisatie zette de Green Deal op?", "who"),
+        ("Quelles années couvraient les avis examinés ?", "date"),  # several years are dates too
+        ("Depuis combien de temps l'institut pilote-t-il cette politique ?", "date"),  # since when
     ],
 )
 def test_the_kind_of_answer_wanted(question, kind):

@@ -197,3 +197,25 @@ def test_about_so_many_is_a_figure_but_a_word_ending_in_tal_is_not():
         assert NUMBER.search(text), text
     for text in ("het aantal stijgt", "het totaal blijft gelijk", "un total élevé"):
         assert not NUMBER.search(text), text
+
+
+def test_the_date_asked_for_a_few_units_on_in_the_section_is_quoted_with_the_best_one():
+    """Defect found on a real news page: "Van wanneer tot wanneer kon het publiek reageren op het voorontwerp?"
+    quoted the two sentences naming the plan; the dates of the consultation stood three sentences on."""
+    from bot.select import Picked, _complete
+
+    sentences = [
+        "De ministerraad keurde het derde plan goed.",
+        "De commissie stelde eerst een voorontwerp op.",
+        "De minister legde het voorontwerp daarna aan het publiek voor.",
+        "Er vond een raadpleging plaats van 9 april tot 8 juni 2021.",
+        "De commissie herzag het voorontwerp.",
+        "De regering keurde het plan op 1 oktober 2021 goed.",
+    ]
+    units = [Picked(t, 0, i, 0.8 - 0.1 * i, after=(sentences + [""])[i + 1]) for i, t in enumerate(sentences)]
+    chosen = units[:2]
+    assert [p.text for p in _complete(chosen, units, {"date"})] == [*sentences[:2], sentences[3]]
+    assert _complete(chosen, units, {"who"}) == chosen  # no date asked for: nothing added
+    assert _complete(chosen, units[:3] + units[5:], {"date"}) == chosen  # five units on is too far
+    other = [*units[:3], Picked(sentences[3], 0, 3, 0.5, part=1)]  # in another section of the passage
+    assert _complete(chosen, other, {"date"}) == chosen

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from simplemma import lemmatize
 from wordfreq import zipf_frequency
 
 from bot.measures import holds_measure
@@ -253,8 +254,9 @@ class Judge:
         self._common = math.log1p((n - 0.25 * n + 0.5) / (0.25 * n + 0.5))
         self._rare = math.log1p((n - min(3, n) + 0.5) / (min(3, n) + 0.5))
         self.bar = threshold(self.baseline())
-        for language in LANGUAGES:  # wordfreq reads its word lists on first use: now, not in the first answer
+        for language in LANGUAGES:  # wordfreq and simplemma read their lists on first use: now, not in an answer
             zipf_frequency("gids", language)
+            lemmatize("gids", lang=language)
 
     def baseline(self) -> float:
         """Mean similarity of the probe words to their closest word in the documents."""
@@ -273,11 +275,15 @@ class Judge:
             self._vectors.update(zip(unknown, self.model.embed_array(unknown), strict=True))
         return {w: matrix[vocabulary[w]] if w in vocabulary else self._vectors[w] for w in words}
 
-    def importance(self, word: str, written: str = "") -> float:
+    def importance(self, word: str, written: str = "", language: str = "") -> float:
         """How much a key word names what the question is about: rare in everyday language (any of
         nl/fr/en) and, when the documents use it, rare among them too. 0 to 1. ``written`` is the word
-        as the question spells it: wordfreq knows "considère", not the folded "considere"."""
-        everyday = max(zipf_frequency(form, lang) for form in {word, written or word} for lang in LANGUAGES)
+        as the question spells it: wordfreq knows "considère", not the folded "considere"; and, in the
+        question's ``language``, its dictionary form: "couvraient" is rare, "couvrir" is not."""
+        forms = {word, written or word}
+        if language in LANGUAGES:
+            forms.add(lemmatize(written or word, lang=language))
+        everyday = max(zipf_frequency(form, lang) for form in forms for lang in LANGUAGES)
         value = min(1.0, max(0.0, (COMMON_ZIPF - everyday) / (COMMON_ZIPF - RARE_ZIPF)))
         vocabulary, _ = self.index.vocabulary
         stems = terms(word)
@@ -380,7 +386,11 @@ class Judge:
         # pages in that other language: its words cannot be checked one by one
         spelled = dict(query.spelled)
         weight = {
-            w: 0.0 if query.written else 1.0 if YEAR.fullmatch(w) else self.importance(w, spelled.get(w, ""))
+            w: 0.0
+            if query.written
+            else 1.0
+            if YEAR.fullmatch(w)
+            else self.importance(w, spelled.get(w, ""), query.language)
             for w in held
         }
         # a name the question writes with a capital ("Gent", "Cradle to Cradle", "Dutch") is what it asks about

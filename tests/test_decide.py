@@ -280,3 +280,22 @@ def test_the_word_naming_a_contact_asked_for_is_frame_and_a_how_long_already_ask
         assert "date" in since.kinds and "number" not in since.kinds and not since.measures
     lasting = read_query("Hoelang blijven de wisselstukken beschikbaar?", "nl")  # a span of time, not a date
     assert "number" in lasting.kinds and lasting.measures == {"duration"}
+
+
+def test_an_inflected_verb_weighs_as_its_dictionary_form(real_bot):
+    """Defect: "Les seuils européens sont-ils revus chaque année ?" was refused beside "La Commission revoit ces
+    montants tous les deux ans": "revus", rare as written, weighed as a key concept; its dictionary form is
+    common. Names and rare nouns keep their weight."""
+    judge = real_bot.judge
+    for word, written, language in (
+        ("couvraient", "couvraient", "fr"),
+        ("examines", "examinés", "fr"),
+        ("proves", "proves", "en"),
+    ):
+        assert judge.importance(word, written, language) < judge.importance(word, written) - 0.2
+    assert judge.importance("confectieateliers", "confectieateliers", "nl") == pytest.approx(
+        judge.importance("confectieateliers", "confectieateliers")
+    )
+    query = read_query("Les seuils européens de publicité sont-ils revus chaque année par la Commission ?", "fr")
+    decision = real_bot.find(query).decision
+    assert decision.weight.get("revus", 0.0) < 0.8

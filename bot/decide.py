@@ -385,14 +385,13 @@ class Judge:
         # a question written in another language than the answer it asks for (``--lang``) is quoted from
         # pages in that other language: its words cannot be checked one by one
         spelled = dict(query.spelled)
-        weight = {
-            w: 0.0
-            if query.written
-            else 1.0
-            if YEAR.fullmatch(w)
-            else self.importance(w, spelled.get(w, ""), query.language)
-            for w in held
-        }
+
+        def importance(word: str) -> float:
+            if query.written:
+                return 0.0
+            return 1.0 if YEAR.fullmatch(word) else self.importance(word, spelled.get(word, ""), query.language)
+
+        weight = {w: importance(w) for w in held}
         # a name the question writes with a capital ("Gent", "Cradle to Cradle", "Dutch") is what it asks about
         weight = {w: max(v, IMPORTANT) if w in query.names and v > 0 else v for w, v in weight.items()}
         # a sentence before the question sets the scene ("We bestellen nieuwe bureaus en stoelen. Hoelang …?"):

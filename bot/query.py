@@ -118,7 +118,7 @@ _SINCE = re.compile(
 )
 # "Is label A older than label B?" is answered by the dates of both
 _COMPARED_AGE = re.compile(
-    r"\b(?:ouder|jonger|recenter|nieuwer|eerder|later|older|younger|newer|earlier|later"
+    r"\b(?:ouder|jonger|recenter|nieuwer|eerder|later|older|younger|newer|earlier"
     r"|plus (?:ancien|ancienne|récent|récente|jeune|tôt|tard))\s+(?:dan|que|qu'|qu’|than)\b",
     re.I,
 )

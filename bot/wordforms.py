@@ -1,16 +1,29 @@
 """A question's key word as the passages may write it: another form of its root, a compound ending in it,
 the initials of the words it stands for; and the question's own spelling of it (accents, capitals).
 The question's own spelling is read once into its Query (bot/query.py); the word forms are used by the
-answered/refused decision (bot/decide.py) to tell whether a quote holds a key word."""
+answered/refused decision (bot/decide.py) to tell whether a quote holds a key word, and whether a key word is
+a conjugated verb (by its dictionary form, simplemma), which weighs less."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from simplemma import lemmatize
+
 from gidsbot.text import content_words, fold, words
 
-__all__ = ["compound_rest", "ends_like", "initials", "names", "phrases", "same_root", "scene_words", "spellings"]
+__all__ = [
+    "compound_rest",
+    "conjugated",
+    "ends_like",
+    "initials",
+    "names",
+    "phrases",
+    "same_root",
+    "scene_words",
+    "spellings",
+]
 
 _JOINING = frozenset("en et and of de des du van voor pour for le la les l d het the".split())
 
@@ -98,3 +111,15 @@ def scene_words(text: str) -> set[str]:
     if len(parts) < 2 or not parts[-1].rstrip().endswith("?"):
         return set()
     return set(content_words(" ".join(parts[:-1]))) - set(content_words(parts[-1]))
+
+
+def conjugated(word: str, language: str) -> bool:
+    """A verb as conjugated or as a participle ("toelicht", "couvraient", "delivered"), by its dictionary form."""
+    lemma = lemmatize(word, lang=language)
+    if lemma == word:
+        return False
+    if language == "nl":
+        return lemma.endswith("en") and not word.endswith(("s", "en"))
+    if language == "fr":
+        return lemma.endswith(("er", "ir", "re", "oir")) and word not in {lemma + "s", lemma + "x"}
+    return word.endswith(("ed", "ing"))

@@ -299,3 +299,14 @@ def test_an_inflected_verb_weighs_as_its_dictionary_form(real_bot):
     query = read_query("Les seuils européens de publicité sont-ils revus chaque année par la Commission ?", "fr")
     decision = real_bot.find(query).decision
     assert decision.weight.get("revus", 0.0) < 0.8
+
+
+def test_a_conjugated_verb_weighs_half_and_a_plural_noun_does_not():
+    """A question's verb ("toelicht", "couvraient", "delivered") is how it asks, seldom what it asks about; a
+    page that answers uses its own verb. Nouns in the plural ("wagens", "dossiers", "printers") are no verbs."""
+    from bot.wordforms import conjugated as _conjugated
+
+    verbs = (("toelicht", "nl"), ("aanvaard", "nl"), ("couvraient", "fr"), ("examinés", "fr"), ("delivered", "en"))
+    nouns = (("wagens", "nl"), ("gebouwen", "nl"), ("dossiers", "fr"), ("printers", "en"), ("papier", "fr"))
+    assert all(_conjugated(word, language) for word, language in verbs)
+    assert not any(_conjugated(word, language) for word, language in nouns)

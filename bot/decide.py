@@ -285,12 +285,11 @@ class Judge:
         nl/fr/en) and, when the documents use it, rare among them too. 0 to 1. ``written`` is the word
         as the question spells it: wordfreq knows "considère", not the folded "considere"; and, in the
         question's ``language``, its dictionary form: "couvraient" is rare, "couvrir" is not."""
-        forms = {word, written or word}
-        if language in LANGUAGES:
-            forms.add(lemmatize(written or word, lang=language))
-        everyday = max(zipf_frequency(form, lang) for form in forms for lang in LANGUAGES)
+        spelling = written or word
+        lemma = lemmatize(spelling, lang=language) if language in LANGUAGES else spelling
+        everyday = max(zipf_frequency(form, lang) for form in {word, spelling, lemma} for lang in LANGUAGES)
         value = min(1.0, max(0.0, (COMMON_ZIPF - everyday) / (COMMON_ZIPF - RARE_ZIPF)))
-        if language in LANGUAGES and conjugated(written or word, language):
+        if conjugated(spelling, lemma, language):
             value *= VERB
         vocabulary, _ = self.index.vocabulary
         stems = terms(word)
@@ -393,12 +392,12 @@ class Judge:
         # pages in that other language: its words cannot be checked one by one
         spelled = dict(query.spelled)
 
-        def importance(word: str) -> float:
+        def weight_of(word: str) -> float:
             if query.written:
                 return 0.0
             return 1.0 if YEAR.fullmatch(word) else self.importance(word, spelled.get(word, ""), query.language)
 
-        weight = {w: importance(w) for w in held}
+        weight = {w: weight_of(w) for w in held}
         # a name the question writes with a capital ("Gent", "Cradle to Cradle", "Dutch") is what it asks about
         weight = {w: max(v, IMPORTANT) if w in query.names and v > 0 else v for w, v in weight.items()}
         # a sentence before the question sets the scene ("We bestellen nieuwe bureaus en stoelen. Hoelang …?"):

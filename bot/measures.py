@@ -58,7 +58,10 @@ MONEY = _HELD["money"]
 
 
 def asked_measures(question: str, kinds: frozenset[str]) -> frozenset[str]:
-    """The units the figure a question asks for must be in; none when it asks for no figure."""
+    """The units the figure a question asks for must be in; none when it asks for no figure, nor for a date
+    ("Hoelang stuurt het instituut al het beleid?" is answered by "sinds 2005", not by a span of time)."""
+    if "date" in kinds and not kinds & FIGURE_KINDS:
+        return frozenset()
     patterns = _ASKED if kinds & FIGURE_KINDS else _NAMED
     return frozenset(name for name, pattern in patterns.items() if pattern.search(question))
 

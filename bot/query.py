@@ -227,7 +227,7 @@ def read_query(text: str, language: str, asked: str = "", context: str = "", wri
         names=frozenset(names(asked)),
         scene=frozenset(scene_words(asked)),
         compared=compared_years(asked, kinds),
-        measures=frozenset() if _SINCE.search(asked) else asked_measures(asked, kinds),
+        measures=asked_measures(asked, kinds),
     )
 
 

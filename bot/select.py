@@ -375,24 +375,28 @@ def _complete(chosen: list[Picked], scored: Sequence[Picked], kinds: Set[str]) -
     """Add the unit that follows the best one in its passage when it goes on with the answer: it holds
     the date or figure asked for and the best one does not ("Het systeem is sinds 2018 operationeel."
     after the sentence that names the system), or it is itself close to the best ("Chaque pays a un
-    organisme compétent." then "En Belgique, c'est le SPF Santé publique.")."""
+    organisme compétent." then "En Belgique, c'est le SPF Santé publique."). When no chosen unit holds the
+    date or figure, the first unit up to FURTHER on in the best one's section that does ("… voorgelegd aan het
+    publiek." then "Er vond een raadpleging plaats van 9 april tot 8 juni 2021.")."""
     top = chosen[0]
     if not top.after or top.kind in {"list", "table"}:
         return chosen
     wanted = [DATE if "date" in kinds else None, NUMBER if "number" in kinds else None]
     missing = [p for p in wanted if p is not None and not p.search(top.text)]
-    if missing and not any(all(m.search(p.text) for m in missing) for p in chosen):
-        # or a few units on in its section ("… voorgelegd aan het publiek." "Er vond een raadpleging plaats van …")
+
+    def supplies(text: str) -> bool:
+        return bool(missing) and all(m.search(text) for m in missing)
+
+    if missing and not any(supplies(p.text) for p in chosen):
         on = [p for p in scored if (p.hit_index, p.part) == (top.hit_index, top.part)]
-        later = [p for p in on if 0 < p.position - top.position <= FURTHER and all(m.search(p.text) for m in missing)]
+        later = [p for p in on if 0 < p.position - top.position <= FURTHER and supplies(p.text)]
         if later:
             return [*chosen, min(later, key=lambda p: p.position)]
     if any(p.hit_index == top.hit_index and p.text == top.after for p in chosen):
         return chosen
     follow = next((p for p in scored if p.hit_index == top.hit_index and p.text == top.after), None)
-    supplies = bool(missing) and all(p.search(top.after) for p in missing)
     close = follow is not None and follow.score >= top.score - CONTINUATION_MARGIN
-    if not (supplies or close):
+    if not (supplies(top.after) or close):
         return chosen
     extra = follow or Picked(top.after, top.hit_index, top.position + 1, top.score - 0.01, part=top.part)
     return [*chosen, extra]

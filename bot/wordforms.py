@@ -2,14 +2,12 @@
 the initials of the words it stands for; and the question's own spelling of it (accents, capitals).
 The question's own spelling is read once into its Query (bot/query.py); the word forms are used by the
 answered/refused decision (bot/decide.py) to tell whether a quote holds a key word, and whether a key word is
-a conjugated verb (by its dictionary form, simplemma), which weighs less."""
+a conjugated verb (by its dictionary form), which weighs less."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from simplemma import lemmatize
 
 from gidsbot.text import content_words, fold, words
 
@@ -113,9 +111,9 @@ def scene_words(text: str) -> set[str]:
     return set(content_words(" ".join(parts[:-1]))) - set(content_words(parts[-1]))
 
 
-def conjugated(word: str, language: str) -> bool:
-    """A verb as conjugated or as a participle ("toelicht", "couvraient", "delivered"), by its dictionary form."""
-    lemma = lemmatize(word, lang=language)
+def conjugated(word: str, lemma: str, language: str) -> bool:
+    """A verb as conjugated or as a participle ("toelicht", "couvraient", "delivered"), by its dictionary form
+    ``lemma`` (simplemma's) in ``language``."""
     if lemma == word:
         return False
     if language == "nl":

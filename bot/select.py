@@ -376,8 +376,8 @@ def _complete(chosen: list[Picked], scored: Sequence[Picked], kinds: Set[str]) -
     the date or figure asked for and the best one does not ("Het systeem is sinds 2018 operationeel."
     after the sentence that names the system), or it is itself close to the best ("Chaque pays a un
     organisme compétent." then "En Belgique, c'est le SPF Santé publique."). When no chosen unit holds the
-    date or figure, the first unit up to FURTHER on in the best one's section that does ("… voorgelegd aan het
-    publiek." then "Er vond een raadpleging plaats van 9 april tot 8 juni 2021.")."""
+    date or figure, the first unit up to FURTHER on in the best one's section that does (a sentence naming a
+    draft plan, then two later "Burgers konden reageren tussen 9 april en 8 juni 2021.")."""
     top = chosen[0]
     if not top.after or top.kind in {"list", "table"}:
         return chosen

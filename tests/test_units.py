@@ -208,7 +208,7 @@ def test_the_date_asked_for_a_few_units_on_in_the_section_is_quoted_with_the_bes
         "De ministerraad keurde het derde plan goed.",
         "De commissie stelde eerst een voorontwerp op.",
         "De minister legde het voorontwerp daarna aan het publiek voor.",
-        "Er vond een raadpleging plaats van 9 april tot 8 juni 2021.",
+        "Burgers konden reageren tussen 9 april en 8 juni 2021.",
         "De commissie herzag het voorontwerp.",
         "De regering keurde het plan op 1 oktober 2021 goed.",
     ]
